@@ -1,0 +1,35 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+)
+
+// buildKeyfob builds ./cmd/keyfob into dir, so the quickstart launches the
+// real keyfob executable as its plugin.
+func buildKeyfob(ctx context.Context, dir string) (string, error) {
+	bin := filepath.Join(dir, "keyfob")
+	if runtime.GOOS == "windows" {
+		bin += ".exe"
+	}
+	say("building keyfob")
+	cmd := exec.CommandContext(ctx, goTool(), "build", "-o", bin, "github.com/keyfob/keyfob/cmd/keyfob")
+	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("building keyfob: %w", err)
+	}
+	return bin, nil
+}
+
+// goTool is the go command that runs this program, else the one on PATH.
+func goTool() string {
+	p := filepath.Join(runtime.GOROOT(), "bin", "go")
+	if _, err := os.Stat(p); err == nil {
+		return p
+	}
+	return "go"
+}

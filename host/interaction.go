@@ -1,0 +1,78 @@
+package host
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/keyfob/keyfob/plugin"
+	keyfobv1 "github.com/keyfob/keyfob/proto/keyfob/v1"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+)
+
+// interactionState serves InteractionService once per plugin, lazily.
+type interactionState struct {
+	once sync.Once
+	id   uint32
+}
+
+// serveInteraction returns the broker id of the host's InteractionService,
+// or 0 when the host has no Interaction (nobody can be asked).
+func (p *Plugin) serveInteraction() (uint32, func()) {
+	if p.interaction == nil {
+		return 0, func() {}
+	}
+	p.ia.once.Do(func() {
+		p.ia.id = p.conn.Broker.NextId()
+		srv := &interactionServer{ia: p.interaction}
+		go p.conn.Broker.AcceptAndServe(p.ia.id, func(opts []grpc.ServerOption) *grpc.Server {
+			s := grpc.NewServer(opts...)
+			keyfobv1.RegisterInteractionServiceServer(s, srv)
+			return s
+		})
+	})
+	return p.ia.id, func() {}
+}
+
+// interactionServer adapts a plugin.Interaction to InteractionService.
+type interactionServer struct {
+	keyfobv1.UnimplementedInteractionServiceServer
+	ia plugin.Interaction
+}
+
+func (s *interactionServer) Notify(ctx context.Context, in *keyfobv1.NotifyRequest) (*keyfobv1.NotifyResponse, error) {
+	n := plugin.Notice{Message: in.GetMessage(), VerificationURI: in.GetVerificationUri(), UserCode: in.GetUserCode()}
+	if in.GetExpiresAt() != nil {
+		n.ExpiresAt = in.GetExpiresAt().AsTime()
+	}
+	if err := s.ia.Notify(ctx, n); err != nil {
+		return nil, interactionStatus(err)
+	}
+	return &keyfobv1.NotifyResponse{}, nil
+}
+
+func (s *interactionServer) OpenBrowser(ctx context.Context, in *keyfobv1.OpenBrowserRequest) (*keyfobv1.OpenBrowserResponse, error) {
+	opened, err := s.ia.OpenBrowser(ctx, in.GetUrl(), in.GetMessage())
+	if err != nil {
+		return nil, interactionStatus(err)
+	}
+	return &keyfobv1.OpenBrowserResponse{Opened: opened}, nil
+}
+
+func (s *interactionServer) Prompt(ctx context.Context, in *keyfobv1.PromptRequest) (*keyfobv1.PromptResponse, error) {
+	answer, err := s.ia.Prompt(ctx, in.GetMessage(), in.GetSecret())
+	if err != nil {
+		return nil, interactionStatus(err)
+	}
+	return &keyfobv1.PromptResponse{Answer: answer}, nil
+}
+
+// interactionStatus maps "nobody can be asked" to FAILED_PRECONDITION.
+func interactionStatus(err error) error {
+	if errors.Is(err, plugin.ErrInteractionRequired) {
+		return status.Error(codes.FailedPrecondition, err.Error())
+	}
+	return status.Error(codes.Unknown, err.Error())
+}

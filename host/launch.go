@@ -1,0 +1,103 @@
+package host
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"time"
+
+	"github.com/hashicorp/go-hclog"
+	goplugin "github.com/hashicorp/go-plugin"
+	"github.com/keyfob/keyfob/plugin"
+)
+
+// Options configures Launch.
+type Options struct {
+	// Path is the plugin executable. Required.
+	Path string
+	// Args are extra arguments for the plugin executable.
+	Args []string
+	// SHA256, when set, pins the executable: Launch refuses to start it
+	// unless its SHA-256 (lowercase hex) matches, with a config error.
+	SHA256 string
+	// Logger receives the host's and the plugin's log lines; nil is silent.
+	Logger hclog.Logger
+	// EnvAllowList names the environment variables the plugin inherits;
+	// nil means DefaultEnvAllowList.
+	EnvAllowList []string
+	// Env adds NAME=VALUE entries to the plugin's environment.
+	Env []string
+	// Interaction serves the plugin's requests to reach the user; nil
+	// means nobody can be asked.
+	Interaction plugin.Interaction
+	// AutoMTLS secures the connection with go-plugin's automatic mutual
+	// TLS. It defaults to false on Unix, where the plugin's socket lives in
+	// a private (0700) directory only this user can reach, and is forced
+	// on Windows, where go-plugin uses TCP on loopback.
+	AutoMTLS bool
+	// StartTimeout bounds the handshake; zero means 30 s.
+	StartTimeout time.Duration
+}
+
+// Launch starts the plugin and connects to its TokenService. The caller
+// must Close the returned Plugin, on every path: a plugin also exits by
+// itself when its host dies.
+func Launch(ctx context.Context, opts Options) (*Plugin, error) {
+	if opts.SHA256 != "" {
+		if err := VerifySHA256(opts.Path, opts.SHA256); err != nil {
+			return nil, err
+		}
+	}
+	client := goplugin.NewClient(clientConfig(opts))
+	p, err := connect(client)
+	if err != nil {
+		client.Kill()
+		return nil, err
+	}
+	p.interaction = opts.Interaction
+	p.logger = orNull(opts.Logger)
+	return p, nil
+}
+
+func clientConfig(opts Options) *goplugin.ClientConfig {
+	allow := opts.EnvAllowList
+	if allow == nil {
+		allow = DefaultEnvAllowList
+	}
+	env := append(pluginEnv(allow, nil), opts.Env...)
+	cfg := &goplugin.ClientConfig{
+		HandshakeConfig:  plugin.Handshake,
+		VersionedPlugins: map[int]goplugin.PluginSet{plugin.ProtocolVersion: {plugin.PluginKey: &plugin.GRPCPlugin{}}},
+		RunnerFunc:       newRunnerFunc(opts.Path, opts.Args, env),
+		SkipHostEnv:      true,
+		AllowedProtocols: []goplugin.Protocol{goplugin.ProtocolGRPC},
+		Logger:           orNull(opts.Logger),
+		AutoMTLS:         opts.AutoMTLS || runtime.GOOS == "windows",
+		StartTimeout:     opts.StartTimeout,
+		Managed:          false,
+	}
+	return cfg
+}
+
+func connect(client *goplugin.Client) (*Plugin, error) {
+	rpc, err := client.Client()
+	if err != nil {
+		return nil, fmt.Errorf("starting plugin: %w", err)
+	}
+	raw, err := rpc.Dispense(plugin.PluginKey)
+	if err != nil {
+		return nil, fmt.Errorf("plugin has no %q service: %w", plugin.PluginKey, err)
+	}
+	conn, ok := raw.(*plugin.Conn)
+	if !ok {
+		return nil, fmt.Errorf("plugin dispensed %T, want *plugin.Conn", raw)
+	}
+	return &Plugin{client: client, conn: conn, negotiated: client.NegotiatedVersion()}, nil
+}
+
+func orNull(l hclog.Logger) hclog.Logger {
+	if l == nil {
+		return hclog.NewNullLogger()
+	}
+	return l
+}

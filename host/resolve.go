@@ -1,0 +1,39 @@
+package host
+
+import (
+	"strings"
+
+	"github.com/keyfob/keyfob/plugin"
+)
+
+// secretKeys are the configuration keys whose values are secrets.
+var secretKeys = map[string]bool{
+	"client_secret": true, "password": true, "client_certificate_password": true,
+	"refresh_token": true, "assertion": true, "subject_token": true, "actor_token": true,
+}
+
+// IsSecretKey reports whether a configuration key holds a secret: the
+// normative secret keys and any key ending in _secret, _password or _token.
+func IsSecretKey(key string) bool {
+	return secretKeys[key] || strings.HasSuffix(key, "_secret") ||
+		strings.HasSuffix(key, "_password") || strings.HasSuffix(key, "_token")
+}
+
+// ResolveConfig returns a copy of cfg in which every secret-valued key's
+// env:/file: reference is replaced by its value, so the plugin needs no
+// access to the host's environment or files. Errors name the key and the
+// variable or file, never a value.
+func ResolveConfig(cfg map[string]string) (map[string]string, error) {
+	out := make(map[string]string, len(cfg))
+	for k, v := range cfg {
+		if IsSecretKey(k) && plugin.IsReference(v) {
+			s, err := plugin.Config(cfg).Secret(k)
+			if err != nil {
+				return nil, err
+			}
+			v = s.Reveal()
+		}
+		out[k] = v
+	}
+	return out, nil
+}

@@ -1,0 +1,71 @@
+package cli
+
+import (
+	"context"
+	"time"
+
+	"github.com/keyfob/keyfob/host"
+)
+
+// hostOnlyKeys are profile keys for the host alone; the plugin never sees
+// them.
+var hostOnlyKeys = []string{"plugin", "plugin_sha256", "hosts", "git_username", "docker_username"}
+
+// getToken launches the profile's plugin, asks it for a token and stops
+// it, all within c.timeout.
+func (e *Env) getToken(ctx context.Context, c *commonFlags, p *profile) (*host.Token, error) {
+	if c.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, c.timeout)
+		defer cancel()
+	}
+	req, err := e.buildRequest(c, p)
+	if err != nil {
+		return nil, err
+	}
+	path, err := e.pluginPath(p.Values)
+	if err != nil {
+		return nil, err
+	}
+	logger := newLogger(e.Stderr, e.Getenv("KEYFOB_LOG"))
+	pl, err := host.Launch(ctx, host.Options{Path: path, SHA256: p.Values["plugin_sha256"], Logger: logger})
+	if err != nil {
+		return nil, err
+	}
+	defer pl.Close()
+	return pl.GetToken(ctx, req)
+}
+
+func (e *Env) buildRequest(c *commonFlags, p *profile) (*host.Request, error) {
+	cfg, err := host.ResolveConfig(p.Values)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range hostOnlyKeys {
+		delete(cfg, k)
+	}
+	return &host.Request{
+		Provider:     cfg["provider"],
+		Config:       cfg,
+		Scopes:       c.scopes,
+		ForceRefresh: c.forceRefresh,
+		MinValidity:  c.minValidity,
+		Claims:       c.claims,
+	}, nil
+}
+
+// hostExpiry is the expiry hosts are told (CONTRACT §7): E − M with
+// M = min(5 min, L/10), L the lifetime seen from now.
+func hostExpiry(expires, issued time.Time) time.Time {
+	if expires.IsZero() {
+		return expires
+	}
+	m := expires.Sub(issued) / 10
+	if m > 5*time.Minute {
+		m = 5 * time.Minute
+	}
+	if m < 0 {
+		m = 0
+	}
+	return expires.Add(-m)
+}

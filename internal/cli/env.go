@@ -1,0 +1,39 @@
+// Package cli is keyfob's command-line face: it parses argv, picks the
+// profile, launches the plugin through the host package and writes the
+// payload of each output format or host protocol. Everything it touches
+// from the process comes through Env, so tests use buffers and fixed time.
+package cli
+
+import (
+	"io"
+	"os"
+	"time"
+)
+
+// Env is the process environment a command runs in.
+type Env struct {
+	// Args are the arguments after the program name.
+	Args []string
+	// Stdin, Stdout and Stderr are the standard streams. Stdout carries
+	// only the payload.
+	Stdin          io.Reader
+	Stdout, Stderr io.Writer
+	// Getenv reads the environment.
+	Getenv func(string) string
+	// Now is the clock.
+	Now func() time.Time
+	// Executable is the path of the keyfob executable (the default plugin).
+	Executable string
+}
+
+// OSEnv returns the real process environment.
+func OSEnv() Env {
+	exe, err := os.Executable()
+	if err != nil {
+		exe = os.Args[0]
+	}
+	return Env{
+		Args: os.Args[1:], Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
+		Getenv: os.Getenv, Now: time.Now, Executable: exe,
+	}
+}

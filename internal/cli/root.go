@@ -1,0 +1,40 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+)
+
+// Main runs the CLI and returns the process exit code. Every plugin it
+// started has been stopped when it returns.
+func Main(ctx context.Context, env Env) int {
+	root := newRoot(&env)
+	root.SetArgs(env.Args)
+	root.SetIn(env.Stdin)
+	root.SetOut(env.Stdout)
+	root.SetErr(env.Stderr)
+	err := root.ExecuteContext(ctx)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "keyfob: "+oneLine(err.Error()))
+	}
+	return ExitCode(err)
+}
+
+func newRoot(env *Env) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "keyfob",
+		Short:         "Get OAuth 2.0 access tokens (Microsoft Entra ID and any OAuth server) for the tools that need them",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
+	root.AddCommand(newTokenCmd(env), newVersionCmd(env), newProfilesCmd(env), newPluginsCmd(env))
+	root.SetHelpCommand(&cobra.Command{Hidden: true})
+	return root
+}
+
+// oneLine collapses an error message to one line.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -1,0 +1,111 @@
+package plugin
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Config is a profile's keys as they cross the wire: a string per key, a
+// list as its JSON array text, a secret as a literal or an "env:NAME" /
+// "file:PATH" reference. A nil Config is empty.
+type Config map[string]string
+
+// String returns the value of key, or "" when absent. It does not resolve
+// references; use Secret for secret-valued keys.
+func (c Config) String(key string) string { return c[key] }
+
+// Has reports whether key is set to a non-empty value.
+func (c Config) Has(key string) bool { return c[key] != "" }
+
+// List returns a list value. It accepts JSON array text and, for
+// convenience, a single string or a space- or comma-separated string.
+func (c Config) List(key string) ([]string, error) {
+	v := strings.TrimSpace(c[key])
+	if v == "" {
+		return nil, nil
+	}
+	if strings.HasPrefix(v, "[") {
+		var out []string
+		if err := json.Unmarshal([]byte(v), &out); err != nil {
+			return nil, Configf("key %s: not a list of strings: %v", key, err)
+		}
+		return out, nil
+	}
+	return strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ',' }), nil
+}
+
+// Secret resolves a secret-valued key (see ResolveSecret). An absent key
+// gives the zero Secret and no error.
+func (c Config) Secret(key string) (Secret, error) {
+	v, ok := c[key]
+	if !ok || v == "" {
+		return Secret{}, nil
+	}
+	s, err := ResolveSecret(v)
+	if err != nil {
+		return Secret{}, Configf("key %s: %v", key, err)
+	}
+	return s, nil
+}
+
+// Require returns a configuration error naming the first key that is absent.
+func (c Config) Require(keys ...string) error {
+	for _, k := range keys {
+		if !c.Has(k) {
+			return Configf("key %s is required", k)
+		}
+	}
+	return nil
+}
+
+// IsReference reports whether v is an "env:" or "file:" reference.
+func IsReference(v string) bool {
+	return strings.HasPrefix(v, "env:") || strings.HasPrefix(v, "file:")
+}
+
+// ResolveSecret resolves a secret value: "env:NAME" reads the environment
+// variable NAME (which must be set and non-empty), "file:PATH" reads the file
+// (a leading "~/" is the home directory; one trailing newline is dropped),
+// anything else is the literal value. Errors name the variable or file,
+// never the value.
+func ResolveSecret(v string) (Secret, error) {
+	switch {
+	case strings.HasPrefix(v, "env:"):
+		name := strings.TrimPrefix(v, "env:")
+		val, ok := os.LookupEnv(name)
+		if !ok || val == "" {
+			return Secret{}, Configf("environment variable %s is not set", name)
+		}
+		return NewSecret(val), nil
+	case strings.HasPrefix(v, "file:"):
+		path := ExpandHome(strings.TrimPrefix(v, "file:"))
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return Secret{}, Configf("secret file %s: %v", path, unwrapPathErr(err))
+		}
+		s := string(b)
+		s = strings.TrimSuffix(s, "\n")
+		s = strings.TrimSuffix(s, "\r")
+		return NewSecret(s), nil
+	}
+	return NewSecret(v), nil
+}
+
+// ExpandHome replaces a leading "~/" with the user's home directory.
+func ExpandHome(p string) string {
+	if p == "~" || strings.HasPrefix(p, "~/") || strings.HasPrefix(p, `~\`) {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, p[1:])
+		}
+	}
+	return p
+}
+
+func unwrapPathErr(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return pe.Err
+	}
+	return err
+}

@@ -1,0 +1,129 @@
+// Package endpoint finds a profile's authorization-server endpoints: given
+// explicitly (token_url, device_authorization_url, authorization_url),
+// derived from an Entra ID authority (https://HOST/TENANT), or read from
+// OpenID Connect discovery (issuer).
+package endpoint
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/keyfob/keyfob/plugin"
+	"github.com/keyfob/keyfob/plugin/oauth"
+)
+
+// Endpoints are an authorization server's URLs; empty when unknown.
+type Endpoints struct {
+	Issuer              string
+	Token               string
+	DeviceAuthorization string
+	Authorization       string
+	Revocation          string
+}
+
+// Resolve returns the profile's endpoints. Explicit keys win over derived
+// ones; an authority derives Entra's v2.0 endpoints; an issuer triggers
+// discovery over hc. Every URL is checked with oauth.CheckURL.
+func Resolve(ctx context.Context, cfg plugin.Config, hc *http.Client) (Endpoints, error) {
+	var ep Endpoints
+	var err error
+	switch {
+	case cfg.Has("authority"):
+		ep, err = FromAuthority(cfg.String("authority"))
+	case cfg.Has("issuer"):
+		ep, err = Discover(ctx, cfg.String("issuer"), hc)
+	case !cfg.Has("token_url"):
+		return ep, plugin.Configf("one of token_url, authority or issuer is required")
+	}
+	if err != nil {
+		return ep, err
+	}
+	overlay(&ep.Token, cfg.String("token_url"))
+	overlay(&ep.DeviceAuthorization, cfg.String("device_authorization_url"))
+	overlay(&ep.Authorization, cfg.String("authorization_url"))
+	return ep, ep.check()
+}
+
+func overlay(dst *string, v string) {
+	if v != "" {
+		*dst = v
+	}
+}
+
+func (ep Endpoints) check() error {
+	for _, u := range []string{ep.Token, ep.DeviceAuthorization, ep.Authorization, ep.Revocation} {
+		if u == "" {
+			continue
+		}
+		if err := oauth.CheckURL(u); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// FromAuthority derives Entra ID v2.0 endpoints from https://HOST/TENANT.
+func FromAuthority(authority string) (Endpoints, error) {
+	a := strings.TrimRight(authority, "/")
+	if err := oauth.CheckURL(a); err != nil {
+		return Endpoints{}, err
+	}
+	if strings.Count(strings.SplitN(a, "://", 2)[1], "/") < 1 {
+		return Endpoints{}, plugin.Configf("authority %s must be https://HOST/TENANT", authority)
+	}
+	return Endpoints{
+		Issuer:              a + "/v2.0",
+		Token:               a + "/oauth2/v2.0/token",
+		DeviceAuthorization: a + "/oauth2/v2.0/devicecode",
+		Authorization:       a + "/oauth2/v2.0/authorize",
+	}, nil
+}
+
+// discoveryDoc is the subset of OpenID Provider Metadata keyfob uses.
+type discoveryDoc struct {
+	Issuer              string `json:"issuer"`
+	Token               string `json:"token_endpoint"`
+	DeviceAuthorization string `json:"device_authorization_endpoint"`
+	Authorization       string `json:"authorization_endpoint"`
+	Revocation          string `json:"revocation_endpoint"`
+}
+
+// Discover reads ISSUER/.well-known/openid-configuration.
+func Discover(ctx context.Context, issuer string, hc *http.Client) (Endpoints, error) {
+	u := strings.TrimRight(issuer, "/") + "/.well-known/openid-configuration"
+	if err := oauth.CheckURL(u); err != nil {
+		return Endpoints{}, err
+	}
+	doc, err := fetchDiscovery(ctx, u, hc)
+	if err != nil {
+		return Endpoints{}, err
+	}
+	return Endpoints{Issuer: doc.Issuer, Token: doc.Token, DeviceAuthorization: doc.DeviceAuthorization,
+		Authorization: doc.Authorization, Revocation: doc.Revocation}, nil
+}
+
+func fetchDiscovery(ctx context.Context, u string, hc *http.Client) (*discoveryDoc, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, plugin.Configf("discovery URL %s: %v", u, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("OpenID discovery at %s: %v: %w", req.URL.Host, err, plugin.ErrUnavailable)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil || resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("OpenID discovery at %s: HTTP %d: %w", req.URL.Host, resp.StatusCode, plugin.ErrUnavailable)
+	}
+	var doc discoveryDoc
+	if err := json.Unmarshal(body, &doc); err != nil || doc.Token == "" {
+		return nil, plugin.Configf("OpenID discovery at %s: no token_endpoint in the document", u)
+	}
+	return &doc, nil
+}

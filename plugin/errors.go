@@ -1,0 +1,162 @@
+package plugin
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Sentinel errors for outcomes callers branch on. Wrap them with %w; the gRPC
+// boundary preserves them (see status.go), so errors.Is works in the host.
+var (
+	// ErrConfig marks a usage or configuration error: a missing or bad key,
+	// a missing secret file or variable, a refused http:// URL. Exit code 2.
+	ErrConfig = errors.New("configuration error")
+	// ErrRefused marks a refusal by the authorization server that a retry
+	// will not fix. Exit code 3. An *OAuthError usually carries the details.
+	ErrRefused = errors.New("authorization server refused the request")
+	// ErrInteractionRequired marks that a person is needed and cannot be
+	// reached (no terminal, sign-in forbidden, expired refresh token). Exit 4.
+	ErrInteractionRequired = errors.New("interaction required")
+	// ErrUnavailable marks an unreachable, timed-out or failing server after
+	// retries. Exit code 5.
+	ErrUnavailable = errors.New("authorization server unavailable")
+)
+
+// Kind classifies an error into the outcomes of CONTRACT §7.
+type Kind int
+
+// The kinds of failure, each with its own exit code.
+const (
+	KindInternal    Kind = iota // exit 1
+	KindConfig                  // exit 2
+	KindRefused                 // exit 3
+	KindInteraction             // exit 4
+	KindUnavailable             // exit 5
+)
+
+// String names the kind.
+func (k Kind) String() string {
+	switch k {
+	case KindConfig:
+		return "config"
+	case KindRefused:
+		return "refused"
+	case KindInteraction:
+		return "interaction_required"
+	case KindUnavailable:
+		return "unavailable"
+	}
+	return "internal"
+}
+
+// KindOf classifies err. Sentinels win over an *OAuthError's own kind, so a
+// provider can reclassify a server error by wrapping it (e.g. invalid_grant
+// on a stored refresh token becomes ErrInteractionRequired).
+func KindOf(err error) Kind {
+	switch {
+	case err == nil:
+		return KindInternal
+	case errors.Is(err, ErrConfig):
+		return KindConfig
+	case errors.Is(err, ErrInteractionRequired):
+		return KindInteraction
+	case errors.Is(err, ErrUnavailable):
+		return KindUnavailable
+	case errors.Is(err, ErrRefused):
+		return KindRefused
+	}
+	var oe *OAuthError
+	if errors.As(err, &oe) {
+		return oe.Kind()
+	}
+	return KindInternal
+}
+
+// Configf returns a configuration error (wrapping ErrConfig) with a
+// formatted one-line message.
+func Configf(format string, args ...any) error {
+	return &kindError{kind: ErrConfig, msg: fmt.Sprintf(format, args...)}
+}
+
+// kindError is a message that wraps a sentinel without repeating its text.
+type kindError struct {
+	kind error
+	msg  string
+}
+
+func (e *kindError) Error() string { return e.msg }
+func (e *kindError) Unwrap() error { return e.kind }
+
+// OAuthError is an error response from an authorization server (RFC 6749
+// §5.2) with Microsoft Entra ID's extensions. It never holds secrets.
+type OAuthError struct {
+	// Code is the "error" field, e.g. "invalid_client".
+	Code string
+	// Description is "error_description".
+	Description string
+	// URI is "error_uri".
+	URI string
+	// ErrorCodes are Entra's AADSTS numbers ("error_codes").
+	ErrorCodes []int64
+	// TraceID and CorrelationID are Entra's request ids.
+	TraceID, CorrelationID string
+	// Claims is a claims challenge ("claims"), JSON text.
+	Claims string
+	// StatusCode is the HTTP status; 0 if unknown.
+	StatusCode int
+	// Host is the authorization server's host.
+	Host string
+	// RetryAfter is the server's Retry-After, when it sent one.
+	RetryAfter time.Duration
+}
+
+// Error renders a single line: host, status, code, description and ids.
+func (e *OAuthError) Error() string {
+	var b strings.Builder
+	if e.Host != "" {
+		b.WriteString(e.Host + ": ")
+	}
+	code := e.Code
+	if code == "" {
+		code = fmt.Sprintf("HTTP %d", e.StatusCode)
+	}
+	b.WriteString(code)
+	if d := oneLine(e.Description); d != "" {
+		b.WriteString(": " + d)
+	}
+	if e.TraceID != "" {
+		b.WriteString(" (trace_id " + e.TraceID)
+		if e.CorrelationID != "" {
+			b.WriteString(", correlation_id " + e.CorrelationID)
+		}
+		b.WriteString(")")
+	} else if e.CorrelationID != "" {
+		b.WriteString(" (correlation_id " + e.CorrelationID + ")")
+	}
+	return b.String()
+}
+
+// Kind classifies the error by its code and HTTP status, never by its text.
+func (e *OAuthError) Kind() Kind {
+	switch e.Code {
+	case "interaction_required", "login_required", "consent_required", "account_selection_required":
+		return KindInteraction
+	case "server_error", "temporarily_unavailable":
+		return KindUnavailable
+	}
+	if e.StatusCode == 429 || e.StatusCode >= 500 {
+		return KindUnavailable
+	}
+	return KindRefused
+}
+
+// Retryable reports whether the request may succeed if sent again: 5xx,
+// 429 and temporarily_unavailable. OAuth 4xx errors are never retryable.
+func (e *OAuthError) Retryable() bool {
+	return e.Code == "temporarily_unavailable" || e.StatusCode == 429 || e.StatusCode >= 500
+}
+
+// oneLine collapses whitespace so a message stays on one line.
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

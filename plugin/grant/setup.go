@@ -1,0 +1,72 @@
+package grant
+
+import (
+	"context"
+
+	"github.com/keyfob/keyfob/plugin"
+	"github.com/keyfob/keyfob/plugin/endpoint"
+	"github.com/keyfob/keyfob/plugin/oauth"
+)
+
+// Setup is what a provider needs to talk to the token endpoint.
+type Setup struct {
+	// Client posts to the token endpoint with the profile's client
+	// authentication.
+	Client *oauth.Client
+	// Endpoints of the authorization server.
+	Endpoints endpoint.Endpoints
+	// Scopes to request.
+	Scopes []string
+}
+
+// NewSetup builds a Setup from the request's configuration: client_id,
+// client_auth and its secret, ca_file, the endpoints, and the scopes.
+func NewSetup(ctx context.Context, req *plugin.Request) (*Setup, error) {
+	cfg := req.Config
+	if err := cfg.Require("client_id"); err != nil {
+		return nil, err
+	}
+	hc, err := oauth.HTTPClientFromConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	ep, err := endpoint.Resolve(ctx, cfg, hc)
+	if err != nil {
+		return nil, err
+	}
+	auth, err := oauth.AuthFromConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	scopes, err := Scopes(req)
+	if err != nil {
+		return nil, err
+	}
+	c := &oauth.Client{TokenURL: ep.Token, ClientID: cfg.String("client_id"), Auth: auth, HTTPClient: hc, Logger: req.Logger}
+	return &Setup{Client: c, Endpoints: ep, Scopes: scopes}, nil
+}
+
+// Scopes returns the request's scopes, else the profile's "scopes" key,
+// else "<resource>/.default" when a "resource" is configured.
+func Scopes(req *plugin.Request) ([]string, error) {
+	if len(req.Scopes) > 0 {
+		return req.Scopes, nil
+	}
+	scopes, err := req.Config.List("scopes")
+	if err != nil || len(scopes) > 0 {
+		return scopes, err
+	}
+	if r := req.Config.String("resource"); r != "" {
+		return []string{ResourceScope(r)}, nil
+	}
+	return nil, nil
+}
+
+// ResourceScope turns a v1-style resource into a v2.0 scope:
+// https://graph.microsoft.com → https://graph.microsoft.com/.default.
+func ResourceScope(resource string) string {
+	for len(resource) > 0 && resource[len(resource)-1] == '/' {
+		resource = resource[:len(resource)-1]
+	}
+	return resource + "/.default"
+}

@@ -1,0 +1,96 @@
+package plugin
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"sync"
+)
+
+// ProviderInfo describes a registered provider; keyfob plugins lists it.
+type ProviderInfo struct {
+	// Name used in a profile's provider key, e.g. "client_credentials".
+	Name string
+	// Description is one human-readable line.
+	Description string
+	// Keys are the configuration keys the provider reads.
+	Keys []KeyInfo
+	// Interactive is true when the provider may need a person.
+	Interactive bool
+}
+
+// KeyInfo describes one configuration key of a provider.
+type KeyInfo struct {
+	Name        string
+	Description string
+	Required    bool
+	Secret      bool
+	List        bool
+}
+
+// Registry maps provider names to providers. The zero value is empty and
+// ready to use; it is safe for concurrent use.
+type Registry struct {
+	mu      sync.RWMutex
+	entries map[string]registration
+}
+
+type registration struct {
+	info     ProviderInfo
+	provider Provider
+}
+
+// Register adds a provider under info.Name. Registering a name twice
+// panics: it is a programming error, found by any test that builds the
+// registry.
+func (r *Registry) Register(info ProviderInfo, p Provider) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.entries == nil {
+		r.entries = map[string]registration{}
+	}
+	if _, dup := r.entries[info.Name]; dup {
+		panic(fmt.Sprintf("keyfob: provider %q registered twice", info.Name))
+	}
+	r.entries[info.Name] = registration{info: info, provider: p}
+}
+
+// Lookup returns the provider registered under name.
+func (r *Registry) Lookup(name string) (Provider, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	e, ok := r.entries[name]
+	return e.provider, ok
+}
+
+// Providers lists the registered providers sorted by name.
+func (r *Registry) Providers() []ProviderInfo {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	out := make([]ProviderInfo, 0, len(r.entries))
+	for _, e := range r.entries {
+		out = append(out, e.info)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// Names lists the registered provider names, sorted.
+func (r *Registry) Names() []string {
+	infos := r.Providers()
+	names := make([]string, len(infos))
+	for i, info := range infos {
+		names[i] = info.Name
+	}
+	return names
+}
+
+// GetToken runs the provider named name, or returns a configuration error
+// naming the unknown provider and the known ones.
+func (r *Registry) GetToken(ctx context.Context, name string, req *Request) (*Token, error) {
+	p, ok := r.Lookup(name)
+	if !ok {
+		return nil, Configf("unknown provider %q (this plugin has: %v)", name, r.Names())
+	}
+	return p.GetToken(ctx, req)
+}
