@@ -24,12 +24,18 @@ func IsSecretKey(key string) bool {
 // access to the host's environment or files. Errors name the key and the
 // variable or file, never a value.
 func ResolveConfig(cfg map[string]string) (map[string]string, error) {
+	return ResolveConfigWith(cfg, nil)
+}
+
+// ResolveConfigWith is ResolveConfig reading the environment through
+// lookup (os.LookupEnv when nil).
+func ResolveConfigWith(cfg map[string]string, lookup func(string) (string, bool)) (map[string]string, error) {
 	out := make(map[string]string, len(cfg))
 	for k, v := range cfg {
 		if IsSecretKey(k) && plugin.IsReference(v) {
-			s, err := plugin.Config(cfg).Secret(k)
+			s, err := plugin.ResolveSecretWith(v, lookup)
 			if err != nil {
-				return nil, err
+				return nil, plugin.Configf("key %s: %v", k, err)
 			}
 			v = s.Reveal()
 		}

@@ -70,11 +70,18 @@ func IsReference(v string) bool {
 // (a leading "~/" is the home directory; one trailing newline is dropped),
 // anything else is the literal value. Errors name the variable or file,
 // never the value.
-func ResolveSecret(v string) (Secret, error) {
+func ResolveSecret(v string) (Secret, error) { return ResolveSecretWith(v, os.LookupEnv) }
+
+// ResolveSecretWith is ResolveSecret reading the environment through
+// lookup (os.LookupEnv when nil).
+func ResolveSecretWith(v string, lookup func(string) (string, bool)) (Secret, error) {
+	if lookup == nil {
+		lookup = os.LookupEnv
+	}
 	switch {
 	case strings.HasPrefix(v, "env:"):
 		name := strings.TrimPrefix(v, "env:")
-		val, ok := os.LookupEnv(name)
+		val, ok := lookup(name)
 		if !ok || val == "" {
 			return Secret{}, Configf("environment variable %s is not set", name)
 		}

@@ -37,7 +37,7 @@ func (e *Env) getToken(ctx context.Context, c *commonFlags, p *profile) (*host.T
 }
 
 func (e *Env) buildRequest(c *commonFlags, p *profile) (*host.Request, error) {
-	cfg, err := host.ResolveConfig(p.Values)
+	cfg, err := host.ResolveConfigWith(p.Values, e.lookupEnv)
 	if err != nil {
 		return nil, err
 	}
@@ -68,4 +68,11 @@ func hostExpiry(expires, issued time.Time) time.Time {
 		m = 0
 	}
 	return expires.Add(-m)
+}
+
+// lookupEnv adapts Getenv to os.LookupEnv's form; an empty value counts
+// as unset.
+func (e *Env) lookupEnv(name string) (string, bool) {
+	v := e.Getenv(name)
+	return v, v != ""
 }

@@ -63,6 +63,9 @@ func (e *Env) baseProfile(c *commonFlags, f *config.File, flags map[string][]str
 		return flagOnlyName, nil, nil
 	}
 	name, err := config.SelectProfile(c.profile, e.Getenv, f)
+	if err != nil && c.profile != "" && len(flags["provider"]) > 0 {
+		return c.profile, nil, nil // -p NAME naming a profile given wholly as flags
+	}
 	if err != nil {
 		return "", nil, err
 	}

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Debian packages the tests need. Installs only what is missing.
+set -euo pipefail
+need=()
+for pkg in git ca-certificates; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+if ((${#need[@]})); then
+  if [[ $(id -u) -ne 0 ]]; then echo "missing packages ${need[*]} and not root" >&2; exit 1; fi
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
+fi
+echo "packages ok"

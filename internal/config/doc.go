@@ -1,0 +1,44 @@
+// Package config reads keyfob's configuration file and turns it, together
+// with command-line flags, into the wire-form profile a plugin receives.
+//
+// # The file
+//
+// There is one TOML file (see Path): $KEYFOB_CONFIG, else
+// $XDG_CONFIG_HOME/keyfob/config.toml, else ~/.config/keyfob/config.toml.
+// A missing file is not an error, so keyfob works from the environment and
+// flags alone. The file has a top-level default_profile and one table per
+// profile:
+//
+//	default_profile = "graph"
+//
+//	[profiles.graph]
+//	provider  = "client_credentials"
+//	client_id = "00000000-0000-0000-0000-000000000001"
+//	scopes    = ["https://graph.microsoft.com/.default"]
+//
+// # Keys
+//
+// The keys a profile may hold are the table Keys (CONTRACT §4) plus any a
+// provider adds with RegisterKey; keys starting with "x_" are always
+// accepted, so third-party plugins can carry their own settings without
+// registering (at the top level they are ignored). Any other key is an
+// error that names the file, the line and the closest known key. Errors
+// are one line and wrap plugin.ErrConfig, so they map to exit code 2.
+//
+// # Wire form
+//
+// A Profile's Values are what crosses the plugin boundary as a
+// plugin.Config: every value is a string; a list is its JSON array text
+// (["a","b"]); booleans and integers are their text ("true", "30"); a
+// secret is a literal or an "env:NAME" / "file:PATH" reference, left
+// unresolved.
+//
+// # Flags and profile selection
+//
+// Every key can also be given as a flag named after it (FlagName,
+// KeyForFlag); Overlay lays flags over a profile and refuses a literal
+// secret on the command line. SelectProfile picks the profile for
+// commands that do not name a host; File.MatchHost picks it from a
+// profile's hosts patterns for the host protocols (git, docker, bazel,
+// terraform).
+package config

@@ -1,0 +1,162 @@
+package config
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// KeySpec describes one profile key.
+type KeySpec struct {
+	// Name is the key as written in the file, e.g. "client_id".
+	Name string
+	// Description is a short human-readable explanation.
+	Description string
+	// Secret marks a secret-valued key: on the command line it takes only
+	// an env:/file: reference, and a literal value in a file readable by
+	// others draws a warning.
+	Secret bool
+	// List marks a list of strings, carried as JSON array text.
+	List bool
+	// Bool marks a boolean, carried as "true" or "false".
+	Bool bool
+}
+
+// Keys is the table of built-in profile keys (CONTRACT §4). Providers add
+// their own with RegisterKey; keys starting with XPrefix need no entry.
+var Keys = []KeySpec{
+	{Name: "provider", Description: "grant provider, e.g. client_credentials or device_code"},
+	{Name: "authority", Description: "Entra authority https://HOST/TENANT; endpoints are derived from it"},
+	{Name: "issuer", Description: "OIDC issuer URL, for discovery"},
+	{Name: "token_url", Description: "token endpoint URL"},
+	{Name: "device_authorization_url", Description: "device authorization endpoint URL"},
+	{Name: "authorization_url", Description: "authorization endpoint URL"},
+	{Name: "client_id", Description: "OAuth client (application) id"},
+	{Name: "client_auth", Description: "client_secret_basic, client_secret_post, private_key_jwt or none"},
+	{Name: "client_secret", Description: "client secret", Secret: true},
+	{Name: "client_certificate", Description: "PEM (cert + key) or PFX file for a client assertion"},
+	{Name: "client_certificate_password", Description: "password of the PFX file", Secret: true},
+	{Name: "client_assertion_alg", Description: "assertion signing algorithm: PS256, RS256 or ES256"},
+	{Name: "client_assertion_audience", Description: "assertion audience: token_endpoint, issuer or both"},
+	{Name: "client_assertion_file", Description: "file holding a federated client assertion"},
+	{Name: "username", Description: "resource owner user name"},
+	{Name: "password", Description: "resource owner password", Secret: true},
+	{Name: "refresh_token", Description: "refresh token for the refresh_token provider", Secret: true},
+	{Name: "scopes", Description: "scopes to request", List: true},
+	{Name: "resource", Description: "resource indicator"},
+	{Name: "hosts", Description: "host patterns whose requests use this profile", List: true},
+	{Name: "ca_file", Description: "extra trusted CA certificates (PEM)"},
+	{Name: "plugin", Description: "path or name of an external provider plugin"},
+	{Name: "plugin_sha256", Description: "expected SHA-256 of the plugin, lowercase hex"},
+	{Name: "cloud", Description: "national cloud name"},
+	{Name: "authority_host", Description: "Entra authority host URL"},
+	{Name: "preset", Description: "named preset of settings"},
+	{Name: "tenant_id", Description: "Entra tenant id"},
+	{Name: "login_hint", Description: "user name to pre-fill at sign-in"},
+	{Name: "domain_hint", Description: "domain hint for sign-in"},
+	{Name: "prompt", Description: "OIDC prompt: login, consent, select_account or none"},
+	{Name: "redirect_uri", Description: "redirect URI for the authorization code flow"},
+	{Name: "git_username", Description: "username= reported to git"},
+	{Name: "docker_username", Description: "user name reported to docker"},
+	{Name: "use_id_token", Description: "hand out the ID token instead of the access token", Bool: true},
+	{Name: "client_capabilities", Description: "client capabilities, e.g. cp1", List: true},
+	{Name: "assertion", Description: "JWT bearer or on-behalf-of assertion", Secret: true},
+	{Name: "subject_token", Description: "token exchange subject token", Secret: true},
+	{Name: "actor_token", Description: "token exchange actor token", Secret: true},
+	{Name: "subject_token_type", Description: "token exchange subject token type"},
+	{Name: "actor_token_type", Description: "token exchange actor token type"},
+	{Name: "audience", Description: "token exchange audience"},
+	{Name: "requested_token_type", Description: "token exchange requested token type"},
+	{Name: "object_id", Description: "managed identity object id"},
+	{Name: "msi_res_id", Description: "managed identity resource id"},
+	{Name: "identity_endpoint", Description: "managed identity endpoint URL"},
+	{Name: "timeout", Description: "bound on the whole call, as a Go duration"},
+}
+
+// XPrefix starts keys that are always accepted without registration; they
+// carry settings of third-party plugins.
+const XPrefix = "x_"
+
+var registry struct {
+	sync.RWMutex
+	keys map[string]KeySpec
+}
+
+// RegisterKey adds a provider-specific key so that configuration files and
+// flags accept it. A built-in key of the same name wins; registering a
+// name again replaces the earlier registration. It panics on a name that
+// is not lowercase letters, digits and underscores starting with a letter,
+// since that is a programming error. It is safe for concurrent use.
+func RegisterKey(k KeySpec) {
+	if !validKeyName(k.Name) {
+		panic(fmt.Sprintf("config: RegisterKey: invalid key name %q", k.Name))
+	}
+	registry.Lock()
+	defer registry.Unlock()
+	if registry.keys == nil {
+		registry.keys = make(map[string]KeySpec)
+	}
+	registry.keys[k.Name] = k
+}
+
+// Lookup returns the spec of a built-in or registered key. Keys starting
+// with XPrefix are not looked up; see Known.
+func Lookup(name string) (KeySpec, bool) {
+	for _, k := range Keys {
+		if k.Name == name {
+			return k, true
+		}
+	}
+	registry.RLock()
+	defer registry.RUnlock()
+	k, ok := registry.keys[name]
+	return k, ok
+}
+
+// Known reports whether a profile may hold key: a built-in or registered
+// key, or one starting with XPrefix.
+func Known(name string) bool {
+	if _, ok := Lookup(name); ok {
+		return true
+	}
+	return strings.HasPrefix(name, XPrefix) && len(name) > len(XPrefix)
+}
+
+// IsSecret reports whether key holds a secret.
+func IsSecret(name string) bool {
+	k, _ := Lookup(name)
+	return k.Secret
+}
+
+// KeyNames returns every built-in and registered key name, sorted.
+func KeyNames() []string {
+	seen := make(map[string]bool, len(Keys))
+	for _, k := range Keys {
+		seen[k.Name] = true
+	}
+	registry.RLock()
+	for name := range registry.keys {
+		seen[name] = true
+	}
+	registry.RUnlock()
+	names := make([]string, 0, len(seen))
+	for name := range seen {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// validKeyName reports whether name is a lowercase identifier.
+func validKeyName(name string) bool {
+	if name == "" || name[0] < 'a' || name[0] > 'z' {
+		return false
+	}
+	for _, r := range name {
+		if (r < 'a' || r > 'z') && (r < '0' || r > '9') && r != '_' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,62 @@
+package config
+
+import (
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"runtime"
+	"slices"
+
+	"github.com/keyfob/keyfob/plugin"
+)
+
+// LiteralSecretWarning returns a one-line warning when the file at path
+// holds a literal (not env:/file:) value for a secret-valued key and its
+// Unix mode lets group or others read it; otherwise "". The warning names
+// the file, profile and key, never the value. On Windows, where mode bits
+// do not describe access, it returns "".
+func LiteralSecretWarning(path string, f *File) string {
+	if path == "" || f == nil || runtime.GOOS == "windows" {
+		return ""
+	}
+	profile, key, n := f.literalSecrets()
+	if n == 0 {
+		return ""
+	}
+	info, err := os.Stat(path)
+	if err != nil || info.Mode().Perm()&0o044 == 0 {
+		return ""
+	}
+	return literalSecretMessage(path, info.Mode().Perm(), profile, key, n)
+}
+
+// literalSecretMessage renders the warning.
+func literalSecretMessage(path string, mode fs.FileMode, profile, key string, n int) string {
+	more := ""
+	if n > 1 {
+		more = fmt.Sprintf(" and %d more", n-1)
+	}
+	return fmt.Sprintf("config %s is readable by others (mode %#o) and holds a literal secret "+
+		"(profile %q key %q%s); run chmod 600 %s or use env:NAME or file:PATH references",
+		path, uint32(mode), profile, key, more, path)
+}
+
+// literalSecrets returns the first profile and key (in sorted order)
+// holding a literal secret, and how many there are.
+func (f *File) literalSecrets() (profile, key string, n int) {
+	for _, name := range f.ProfileNames() {
+		values := f.profiles[name].Values
+		for _, k := range slices.Sorted(maps.Keys(values)) {
+			v := values[k]
+			if v == "" || plugin.IsReference(v) || !IsSecret(k) {
+				continue
+			}
+			if n == 0 {
+				profile, key = name, k
+			}
+			n++
+		}
+	}
+	return profile, key, n
+}

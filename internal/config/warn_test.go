@@ -1,0 +1,70 @@
+package config
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestLiteralSecretWarning(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS == "windows" {
+		t.Skip("mode bits do not describe access on Windows")
+	}
+	literal := "[profiles.b]\nclient_secret = \"s3cr3t-value\"\n[profiles.a]\npassword = \"hunter2\"\nclient_secret = \"env:X\"\n"
+	refs := "[profiles.a]\nclient_secret = \"env:X\"\npassword = \"file:~/pw\"\nclient_id = \"not-a-secret\"\n"
+	tests := map[string]struct {
+		content string
+		mode    os.FileMode
+		want    string
+	}{
+		"literal, world-readable": {
+			content: literal, mode: 0o644,
+			want: `config %s is readable by others (mode 0644) and holds a literal secret (profile "a" key "password" and 1 more); run chmod 600 %s or use env:NAME or file:PATH references`,
+		},
+		"literal, group-readable": {
+			content: "[profiles.a]\nrefresh_token = \"rt\"\n", mode: 0o640,
+			want: `config %s is readable by others (mode 0640) and holds a literal secret (profile "a" key "refresh_token"); run chmod 600 %s or use env:NAME or file:PATH references`,
+		},
+		"literal, private": {content: literal, mode: 0o600},
+		"references only":  {content: refs, mode: 0o644},
+		"no secrets":       {content: "[profiles.a]\nclient_id = \"x\"\n", mode: 0o644},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			path := writeFile(t, tc.content)
+			if err := os.Chmod(path, tc.mode); err != nil {
+				t.Fatal(err)
+			}
+			f, err := Load(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := tc.want
+			if want != "" {
+				want = fmt.Sprintf(want, path, path)
+			}
+			got := LiteralSecretWarning(path, f)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("LiteralSecretWarning (-want +got):\n%s", diff)
+			}
+			for _, secret := range []string{"s3cr3t-value", "hunter2"} {
+				if got != "" && strings.Contains(got, secret) {
+					t.Errorf("warning %q shows a secret value", got)
+				}
+			}
+		})
+	}
+}
+
+func TestLiteralSecretWarningNoFile(t *testing.T) {
+	t.Parallel()
+	if got := LiteralSecretWarning("", nil); got != "" {
+		t.Errorf("LiteralSecretWarning with no file = %q", got)
+	}
+}
