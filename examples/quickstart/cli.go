@@ -25,7 +25,7 @@ func viaCLI(ctx context.Context, bin, dir string, srv *demoServer) error {
 		args  []string
 	}{
 		{"client_credentials, raw", []string{"token", "-p", "app"}},
-		{"client_credentials, as a header for curl -H @-", []string{"token", "-p", "app", "-o", "header"}},
+		{"client_credentials again, as a header for curl -H @-: answered from the cache", []string{"token", "-p", "app", "-o", "header"}},
 		{"password grant, as JSON", []string{"token", "-p", "alice", "-o", "json"}},
 		{"password grant again, forced: the refresh token is used", []string{"token", "-p", "alice", "--force-refresh", "-o", "json"}},
 	}
@@ -34,6 +34,19 @@ func viaCLI(ctx context.Context, bin, dir string, srv *demoServer) error {
 		if err := runKeyfob(ctx, bin, env, r.args); err != nil {
 			return err
 		}
+	}
+	return checkGrants(srv)
+}
+
+// checkGrants verifies what the server saw: one request per grant, the
+// cached answer costing none and the forced refresh using the stored
+// refresh token instead of the password.
+func checkGrants(srv *demoServer) error {
+	want := []string{"client_credentials", "client_credentials", "password", "refresh_token"}
+	got := srv.grantsSeen()
+	say("the server saw %d token requests: %v", len(got), got)
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		return fmt.Errorf("the server saw grants %v, want %v", got, want)
 	}
 	return nil
 }

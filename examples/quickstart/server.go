@@ -21,6 +21,14 @@ type demoServer struct {
 
 	mu            sync.Mutex
 	refreshTokens map[string]bool
+	grants        []string // grant types of the successful requests, in order
+}
+
+// grantsSeen returns the grant types served so far.
+func (s *demoServer) grantsSeen() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.grants...)
 }
 
 func newDemoServer() *demoServer {
@@ -44,21 +52,22 @@ func (s *demoServer) token(w http.ResponseWriter, r *http.Request) {
 		oauthError(w, http.StatusUnauthorized, "invalid_client", "client authentication failed")
 		return
 	}
-	switch r.PostForm.Get("grant_type") {
+	grant := r.PostForm.Get("grant_type")
+	switch grant {
 	case "client_credentials":
-		s.issue(w, r.PostForm.Get("scope"), false)
+		s.issue(w, grant, r.PostForm.Get("scope"), false)
 	case "password":
 		if !equal(r.PostForm.Get("username"), s.username) || !equal(r.PostForm.Get("password"), s.password) {
 			oauthError(w, http.StatusBadRequest, "invalid_grant", "wrong username or password")
 			return
 		}
-		s.issue(w, r.PostForm.Get("scope"), true)
+		s.issue(w, grant, r.PostForm.Get("scope"), true)
 	case "refresh_token":
 		if !s.spend(r.PostForm.Get("refresh_token")) {
 			oauthError(w, http.StatusBadRequest, "invalid_grant", "unknown or used refresh token")
 			return
 		}
-		s.issue(w, r.PostForm.Get("scope"), true)
+		s.issue(w, grant, r.PostForm.Get("scope"), true)
 	default:
 		oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "")
 	}
@@ -81,15 +90,16 @@ func (s *demoServer) spend(rt string) bool {
 	return ok
 }
 
-func (s *demoServer) issue(w http.ResponseWriter, scope string, withRefresh bool) {
+func (s *demoServer) issue(w http.ResponseWriter, grant, scope string, withRefresh bool) {
 	resp := map[string]any{"access_token": randomString(), "token_type": "Bearer", "expires_in": 3600, "scope": scope}
+	s.mu.Lock()
+	s.grants = append(s.grants, grant)
 	if withRefresh {
 		rt := randomString()
-		s.mu.Lock()
 		s.refreshTokens[rt] = true
-		s.mu.Unlock()
 		resp["refresh_token"] = rt
 	}
+	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, resp)
 }
 

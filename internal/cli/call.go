@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"time"
 
 	"github.com/keyfob/keyfob/host"
 )
@@ -13,7 +12,7 @@ var hostOnlyKeys = []string{"plugin", "plugin_sha256", "hosts", "git_username", 
 
 // getToken launches the profile's plugin, asks it for a token and stops
 // it, all within c.timeout.
-func (e *Env) getToken(ctx context.Context, c *commonFlags, p *profile) (*host.Token, error) {
+func (e *Env) getToken(ctx context.Context, c *commonFlags, p *profile, state []byte) (*host.Token, error) {
 	if c.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.timeout)
@@ -23,6 +22,7 @@ func (e *Env) getToken(ctx context.Context, c *commonFlags, p *profile) (*host.T
 	if err != nil {
 		return nil, err
 	}
+	req.State = state
 	path, err := e.pluginPath(p.Values)
 	if err != nil {
 		return nil, err
@@ -52,22 +52,6 @@ func (e *Env) buildRequest(c *commonFlags, p *profile) (*host.Request, error) {
 		MinValidity:  c.minValidity,
 		Claims:       c.claims,
 	}, nil
-}
-
-// hostExpiry is the expiry hosts are told (CONTRACT §7): E − M with
-// M = min(5 min, L/10), L the lifetime seen from now.
-func hostExpiry(expires, issued time.Time) time.Time {
-	if expires.IsZero() {
-		return expires
-	}
-	m := expires.Sub(issued) / 10
-	if m > 5*time.Minute {
-		m = 5 * time.Minute
-	}
-	if m < 0 {
-		m = 0
-	}
-	return expires.Add(-m)
 }
 
 // lookupEnv adapts Getenv to os.LookupEnv's form; an empty value counts

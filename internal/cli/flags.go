@@ -15,6 +15,7 @@ type commonFlags struct {
 	forceRefresh bool
 	minValidity  time.Duration
 	claims       string
+	lockTimeout  time.Duration
 	keys         map[string]*keyFlag
 }
 
@@ -31,6 +32,7 @@ func (c *commonFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&c.forceRefresh, "force-refresh", false, "ignore the cached access token")
 	fs.DurationVar(&c.minValidity, "min-validity", time.Minute, "least remaining lifetime a served token must have")
 	fs.StringVar(&c.claims, "claims", "", "claims request JSON (e.g. from a claims challenge)")
+	fs.DurationVar(&c.lockTimeout, "lock-timeout", defaultLockTimeout, "how long to wait for another keyfob getting the same token")
 	c.keys = map[string]*keyFlag{}
 	for _, name := range config.KeyNames() {
 		spec, _ := config.Lookup(name)

@@ -1,0 +1,185 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/keyfob/keyfob/host"
+	"github.com/keyfob/keyfob/host/cache"
+	"github.com/keyfob/keyfob/internal/config"
+	"github.com/keyfob/keyfob/internal/tokenkey"
+	"github.com/keyfob/keyfob/plugin"
+)
+
+// Negative-cache lifetimes (CONTRACT §7; [cache] item 4): long enough to
+// absorb a burst of calls, short enough that a fixed secret works soon.
+const (
+	invalidClientBackoff = 30 * time.Second
+	maxThrottleBackoff   = 5 * time.Minute
+	defaultLockTimeout   = 2 * time.Minute
+)
+
+// cachedToken is one token request served through the cache: the fast
+// path answers from it, otherwise the per-key lock is taken, the cache
+// checked again, and the plugin asked with the stored state.
+type cachedToken struct {
+	env   *Env
+	c     *commonFlags
+	p     *profile
+	cache *cache.Cache
+	req   tokenkey.Request
+	key   string
+	now   time.Time
+}
+
+// fromCache returns an entry valid for the caller, and an entry that is
+// valid but past its soft refresh deadline (to fall back on) separately.
+func (t *cachedToken) fromCache() (fresh, stale *cache.Entry) {
+	if t.c.forceRefresh {
+		return nil, nil
+	}
+	e, ok := t.cache.Get(t.key)
+	if !ok || !cache.Valid(e, t.now, t.c.minValidity) {
+		return nil, nil
+	}
+	if cache.NeedsRefresh(e, t.now) {
+		return nil, e
+	}
+	return e, nil
+}
+
+// getCachedToken answers from the cache, or gets a token and stores it.
+func (e *Env) getCachedToken(ctx context.Context, c *commonFlags, p *profile) (*cache.Entry, error) {
+	t, err := e.newCachedToken(c, p)
+	if err != nil {
+		return nil, err
+	}
+	if fresh, _ := t.fromCache(); fresh != nil {
+		return fresh, nil
+	}
+	if n, ok := t.cache.GetNegative(t.key, t.now); ok {
+		return nil, negativeError(n)
+	}
+	unlock, err := t.lock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
+	return t.fetch(ctx)
+}
+
+func (e *Env) newCachedToken(c *commonFlags, p *profile) (*cachedToken, error) {
+	dir, err := cache.Dir(e.Getenv)
+	if err != nil {
+		return nil, plugin.Configf("%v", err)
+	}
+	cc, err := cache.Open(dir, cache.Options{})
+	if err != nil {
+		return nil, plugin.Configf("%v", err)
+	}
+	req := tokenkey.Request{Values: p.Values, Scopes: c.scopes, Claims: c.claims}
+	return &cachedToken{env: e, c: c, p: p, cache: cc, req: req,
+		key: tokenkey.Access(req, config.IsSecret), now: e.Now()}, nil
+}
+
+// lock takes the per-key lock, bounded by --lock-timeout, telling the user
+// when it has to wait.
+func (t *cachedToken) lock(ctx context.Context) (func(), error) {
+	timeout := t.c.lockTimeout
+	if timeout <= 0 {
+		timeout = defaultLockTimeout
+	}
+	lctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	return t.cache.Lock(lctx, t.key, func() {
+		fmt.Fprintf(t.env.Stderr, "keyfob: waiting for another keyfob process getting a token for profile %q\n", t.p.Name)
+	})
+}
+
+// fetch runs under the lock: look again, then ask the plugin.
+func (t *cachedToken) fetch(ctx context.Context) (*cache.Entry, error) {
+	t.now = t.env.Now()
+	fresh, stale := t.fromCache()
+	if fresh != nil {
+		return fresh, nil
+	}
+	stateKey := tokenkey.State(t.req)
+	state, _, _ := t.cache.GetState(stateKey)
+	tok, err := t.env.getToken(ctx, t.c, t.p, state)
+	if err != nil {
+		return t.failed(err, stale)
+	}
+	t.storeState(stateKey, tok)
+	return t.store(tok), nil
+}
+
+// failed handles a failed request: the still-valid token is served when
+// only the soft refresh failed; throttling and invalid_client are
+// remembered across processes.
+func (t *cachedToken) failed(err error, stale *cache.Entry) (*cache.Entry, error) {
+	if stale != nil {
+		fmt.Fprintf(t.env.Stderr, "keyfob: early refresh failed, serving the still-valid token: %s\n", oneLine(err.Error()))
+		return stale, nil
+	}
+	if n, ok := negativeFor(err, t.env.Now()); ok {
+		_ = t.cache.PutNegative(t.key, n)
+	}
+	return nil, err
+}
+
+func (t *cachedToken) storeState(key string, tok *host.Token) {
+	var err error
+	switch {
+	case tok.ClearState:
+		err = t.cache.DeleteState(key)
+	case len(tok.State) > 0:
+		err = t.cache.PutState(key, tok.State)
+	}
+	if err != nil {
+		fmt.Fprintf(t.env.Stderr, "keyfob: warning: could not store the refresh state: %s\n", oneLine(err.Error()))
+	}
+}
+
+// store keeps the token in the cache (a token without an expiry is served
+// but not cached) and returns it as an entry.
+func (t *cachedToken) store(tok *host.Token) *cache.Entry {
+	e := &cache.Entry{
+		AccessToken: tok.AccessToken.Reveal(), TokenType: tok.TokenType, ExpiresAt: tok.ExpiresAt,
+		IssuedAt: t.now, RefreshAt: tok.RefreshAt, Scope: tok.Scope, IDToken: tok.IDToken.Reveal(),
+		Account: tok.Account, Profile: t.p.Name, Scopes: tokenkey.Scopes(t.req),
+	}
+	if err := t.cache.Put(t.key, e); err != nil && !errors.Is(err, cache.ErrNotCacheable) {
+		fmt.Fprintf(t.env.Stderr, "keyfob: warning: could not cache the token: %s\n", oneLine(err.Error()))
+	}
+	return e
+}
+
+// negativeFor decides whether a failure is remembered, and for how long.
+func negativeFor(err error, now time.Time) (cache.Negative, bool) {
+	var oe *plugin.OAuthError
+	if !errors.As(err, &oe) {
+		return cache.Negative{}, false
+	}
+	msg := oneLine(err.Error())
+	switch {
+	case oe.StatusCode == 429 && oe.RetryAfter > 0:
+		return cache.Negative{Until: now.Add(min(oe.RetryAfter, maxThrottleBackoff)), Kind: cache.NegativeThrottled,
+			Message: msg, ExitCode: ExitUnavailable}, true
+	case oe.Code == "invalid_client":
+		return cache.Negative{Until: now.Add(invalidClientBackoff), Kind: cache.NegativeInvalidClient,
+			Message: msg, ExitCode: ExitRefused}, true
+	}
+	return cache.Negative{}, false
+}
+
+// negativeError replays a remembered failure with its exit code.
+func negativeError(n *cache.Negative) error {
+	sentinel := plugin.ErrRefused
+	if n.ExitCode == ExitUnavailable {
+		sentinel = plugin.ErrUnavailable
+	}
+	return fmt.Errorf("%s (remembered until %s; not asking the server again yet): %w",
+		n.Message, n.Until.UTC().Format(time.RFC3339), sentinel)
+}

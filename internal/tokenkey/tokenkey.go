@@ -1,0 +1,93 @@
+// Package tokenkey derives the cache keys of a profile's tokens. The lean
+// front executable and the engine both use it, so it must stay free of
+// gRPC and go-plugin imports: a cache hit must not pay for their package
+// initialisation.
+package tokenkey
+
+import (
+	"encoding/json"
+	"strings"
+
+	"github.com/keyfob/keyfob/host/cache"
+)
+
+// Request is what identifies a token request: the profile's wire-form
+// values (references unresolved) and the caller's overrides.
+type Request struct {
+	// Values are the profile's keys in wire form.
+	Values map[string]string
+	// Scopes given on the command line; empty means the profile's.
+	Scopes []string
+	// Claims is a claims-request JSON.
+	Claims string
+}
+
+// notIdentity lists keys that do not change which token is issued: they
+// are for the host, or they are secrets (never part of a key).
+var notIdentity = map[string]bool{
+	"hosts": true, "git_username": true, "docker_username": true, "timeout": true,
+	"plugin_sha256": true, "ca_file": true, "domain_hint": true, "prompt": true,
+	// These are in KeyParts' own fields.
+	"plugin": true, "provider": true, "authority": true, "token_url": true, "issuer": true,
+	"tenant_id": true, "client_id": true, "username": true, "login_hint": true, "scopes": true,
+}
+
+// Access returns the key of the request's access token. Every non-secret
+// key that may change the token is part of it; secret-valued keys never
+// are (isSecret tells them apart).
+func Access(r Request, isSecret func(string) bool) string {
+	v := r.Values
+	parts := cache.KeyParts{
+		Plugin: v["plugin"], Provider: v["provider"], Authority: v["authority"],
+		TokenURL: firstOf(v["token_url"], v["issuer"]), Tenant: v["tenant_id"], ClientID: v["client_id"],
+		User: account(v), Scopes: Scopes(r), Claims: r.Claims, Extra: map[string]string{},
+	}
+	for k, val := range v {
+		if isSecret(k) || notIdentity[k] || val == "" {
+			continue
+		}
+		parts.Extra[k] = val
+	}
+	return cache.AccessKey(parts)
+}
+
+// State returns the key of the refresh state: one per issuer, client and
+// account, so one sign-in serves every resource the server allows.
+func State(r Request) string {
+	v := r.Values
+	return cache.StateKey(cache.StateKeyParts{
+		Plugin: v["plugin"], Authority: v["authority"], TokenURL: firstOf(v["token_url"], v["issuer"]),
+		Tenant: v["tenant_id"], ClientID: v["client_id"], Account: account(v),
+	})
+}
+
+// Scopes returns the effective scopes: the command line's, else the
+// profile's list.
+func Scopes(r Request) []string {
+	if len(r.Scopes) > 0 {
+		return r.Scopes
+	}
+	raw := strings.TrimSpace(r.Values["scopes"])
+	if raw == "" {
+		return nil
+	}
+	var list []string
+	if json.Unmarshal([]byte(raw), &list) == nil {
+		return list
+	}
+	return strings.Fields(raw)
+}
+
+// account is the user a profile signs in as, when it says.
+func account(v map[string]string) string {
+	return firstOf(v["username"], v["login_hint"])
+}
+
+func firstOf(vals ...string) string {
+	for _, s := range vals {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
