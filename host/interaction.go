@@ -12,28 +12,43 @@ import (
 	"google.golang.org/grpc/status"
 )
 
-// interactionState serves InteractionService once per plugin, lazily.
-type interactionState struct {
-	once sync.Once
-	id   uint32
-}
-
-// serveInteraction returns the broker id of the host's InteractionService,
-// or 0 when the host has no Interaction (nobody can be asked).
+// serveInteraction serves the host's InteractionService for one call and
+// returns its broker id with a function that stops it; the id is 0 when
+// the host has no Interaction (nobody can be asked). Every call gets its
+// own id: go-plugin's broker hands a service's address to the plugin only
+// once, so an id shared by several calls would reach the host only on the
+// first of them.
 func (p *Plugin) serveInteraction() (uint32, func()) {
 	if p.interaction == nil {
 		return 0, func() {}
 	}
-	p.ia.once.Do(func() {
-		p.ia.id = p.conn.Broker.NextId()
-		srv := &interactionServer{ia: p.interaction}
-		go p.conn.Broker.AcceptAndServe(p.ia.id, func(opts []grpc.ServerOption) *grpc.Server {
-			s := grpc.NewServer(opts...)
-			keyfobv1.RegisterInteractionServiceServer(s, srv)
-			return s
-		})
+	id := p.conn.Broker.NextId()
+	srv := &interactionServer{ia: p.interaction}
+	var (
+		mu      sync.Mutex
+		server  *grpc.Server
+		stopped bool
+	)
+	go p.conn.Broker.AcceptAndServe(id, func(opts []grpc.ServerOption) *grpc.Server {
+		s := grpc.NewServer(opts...)
+		keyfobv1.RegisterInteractionServiceServer(s, srv)
+		mu.Lock()
+		defer mu.Unlock()
+		if stopped {
+			s.Stop() // the call is over: Serve returns at once
+		}
+		server = s
+		return s
 	})
-	return p.ia.id, func() {}
+	return id, func() {
+		mu.Lock()
+		s := server
+		stopped = true
+		mu.Unlock()
+		if s != nil {
+			s.Stop()
+		}
+	}
 }
 
 // interactionServer adapts a plugin.Interaction to InteractionService.

@@ -73,7 +73,7 @@ func clientConfig(opts Options) *goplugin.ClientConfig {
 		AllowedProtocols: []goplugin.Protocol{goplugin.ProtocolGRPC},
 		Logger:           orNull(opts.Logger),
 		AutoMTLS:         opts.AutoMTLS || runtime.GOOS == "windows",
-		StartTimeout:     opts.StartTimeout,
+		StartTimeout:     startTimeout(opts.StartTimeout),
 		Managed:          false,
 	}
 	return cfg
@@ -93,6 +93,15 @@ func connect(client *goplugin.Client) (*Plugin, error) {
 		return nil, fmt.Errorf("plugin dispensed %T, want *plugin.Conn", raw)
 	}
 	return &Plugin{client: client, conn: conn, negotiated: client.NegotiatedVersion()}, nil
+}
+
+// startTimeout defaults a zero Options.StartTimeout to 30 s; go-plugin's
+// own default is a minute.
+func startTimeout(d time.Duration) time.Duration {
+	if d <= 0 {
+		return 30 * time.Second
+	}
+	return d
 }
 
 func orNull(l hclog.Logger) hclog.Logger {

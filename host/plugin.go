@@ -9,6 +9,8 @@ import (
 	goplugin "github.com/hashicorp/go-plugin"
 	"github.com/keyfob/keyfob/plugin"
 	keyfobv1 "github.com/keyfob/keyfob/proto/keyfob/v1"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/durationpb"
 )
 
@@ -45,7 +47,6 @@ type Plugin struct {
 	interaction plugin.Interaction
 	logger      hclog.Logger
 	closeOnce   sync.Once
-	ia          interactionState
 }
 
 // ProtocolVersion is the go-plugin protocol version negotiated.
@@ -88,10 +89,43 @@ func (p *Plugin) ListProviders(ctx context.Context) ([]plugin.ProviderInfo, stri
 
 // callError converts a call's error, noting when the plugin process died.
 func (p *Plugin) callError(err error) error {
-	if p.client.Exited() {
+	if p.exited(err) {
 		return &PluginExitedError{Path: p.client.ID(), Err: err}
 	}
 	return plugin.FromStatus(err)
+}
+
+// exitGrace bounds the wait for go-plugin to notice that the plugin
+// process exited after a call saw the connection break: the broken
+// connection usually arrives first.
+const exitGrace = 2 * time.Second
+
+// exited reports whether the plugin process has exited. After a transport
+// failure it waits up to exitGrace, so that a crashed plugin is reported as
+// such rather than as an unavailable authorization server.
+func (p *Plugin) exited(err error) bool {
+	if p.client.Exited() {
+		return true
+	}
+	if !transportFailure(err) {
+		return false
+	}
+	deadline := time.Now().Add(exitGrace)
+	for time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+		if p.client.Exited() {
+			return true
+		}
+	}
+	return false
+}
+
+// transportFailure reports whether err is a broken connection rather than
+// an answer from the plugin: the plugin's own UNAVAILABLE statuses carry a
+// TokenError detail (see plugin.ToStatus).
+func transportFailure(err error) bool {
+	st, ok := status.FromError(err)
+	return ok && st.Code() == codes.Unavailable && len(st.Details()) == 0
 }
 
 func requestToProto(req *Request, brokerID uint32) *keyfobv1.GetTokenRequest {

@@ -65,4 +65,3 @@ func interactionErr(err error) error {
 	}
 	return fmt.Errorf("interaction with the host failed: %w", err)
 }
-

@@ -86,11 +86,16 @@ func (r *Registry) Names() []string {
 }
 
 // GetToken runs the provider named name, or returns a configuration error
-// naming the unknown provider and the known ones.
+// naming the unknown provider and the known ones. A provider that returns
+// neither a token nor an error gets an internal error, not a crash.
 func (r *Registry) GetToken(ctx context.Context, name string, req *Request) (*Token, error) {
 	p, ok := r.Lookup(name)
 	if !ok {
 		return nil, Configf("unknown provider %q (this plugin has: %v)", name, r.Names())
 	}
-	return p.GetToken(ctx, req)
+	tok, err := p.GetToken(ctx, req)
+	if err == nil && tok == nil {
+		return nil, fmt.Errorf("provider %q returned neither a token nor an error", name)
+	}
+	return tok, err
 }

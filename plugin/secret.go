@@ -13,25 +13,40 @@ import (
 // Secret to a logger or fmt by accident shows "[redacted]". Call Reveal to
 // get the value where it is really needed (a form field, a header).
 //
+// The value sits behind a pointer: fmt cannot call Format on a Secret held
+// in an unexported struct field and prints such a field by reflection, which
+// then shows only an address. Compare secrets with Reveal, not ==.
+//
 // The zero value is the empty secret.
-type Secret struct{ v string }
+type Secret struct{ p *string }
 
 // NewSecret wraps s.
-func NewSecret(s string) Secret { return Secret{v: s} }
+func NewSecret(s string) Secret {
+	if s == "" {
+		return Secret{}
+	}
+	return Secret{p: &s}
+}
 
 // Reveal returns the secret value.
-func (s Secret) Reveal() string { return s.v }
+func (s Secret) Reveal() string {
+	if s.p == nil {
+		return ""
+	}
+	return *s.p
+}
 
 // IsZero reports whether the secret is empty.
-func (s Secret) IsZero() bool { return s.v == "" }
+func (s Secret) IsZero() bool { return s.Reveal() == "" }
 
 // Fingerprint returns the first 6 hex characters of the value's SHA-256, a
 // safe way to tell tokens apart in logs. It returns "" for an empty secret.
 func (s Secret) Fingerprint() string {
-	if s.v == "" {
+	v := s.Reveal()
+	if v == "" {
 		return ""
 	}
-	sum := sha256.Sum256([]byte(s.v))
+	sum := sha256.Sum256([]byte(v))
 	return hex.EncodeToString(sum[:3])
 }
 
