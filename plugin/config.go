@@ -2,8 +2,8 @@ package plugin
 
 import (
 	"encoding/json"
+	"github.com/keyfob/keyfob/internal/errdefs"
 	"os"
-	"path/filepath"
 	"strings"
 )
 
@@ -61,9 +61,7 @@ func (c Config) Require(keys ...string) error {
 }
 
 // IsReference reports whether v is an "env:" or "file:" reference.
-func IsReference(v string) bool {
-	return strings.HasPrefix(v, "env:") || strings.HasPrefix(v, "file:")
-}
+func IsReference(v string) bool { return errdefs.IsReference(v) }
 
 // ResolveSecret resolves a secret value: "env:NAME" reads the environment
 // variable NAME (which must be set and non-empty), "file:PATH" reads the file
@@ -101,14 +99,7 @@ func ResolveSecretWith(v string, lookup func(string) (string, bool)) (Secret, er
 }
 
 // ExpandHome replaces a leading "~/" with the user's home directory.
-func ExpandHome(p string) string {
-	if p == "~" || strings.HasPrefix(p, "~/") || strings.HasPrefix(p, `~\`) {
-		if home, err := os.UserHomeDir(); err == nil {
-			return filepath.Join(home, p[1:])
-		}
-	}
-	return p
-}
+func ExpandHome(p string) string { return errdefs.ExpandHome(p) }
 
 func unwrapPathErr(err error) error {
 	if pe, ok := err.(*os.PathError); ok {

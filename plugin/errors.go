@@ -3,6 +3,7 @@ package plugin
 import (
 	"errors"
 	"fmt"
+	"github.com/keyfob/keyfob/internal/errdefs"
 	"strings"
 	"time"
 )
@@ -12,16 +13,16 @@ import (
 var (
 	// ErrConfig marks a usage or configuration error: a missing or bad key,
 	// a missing secret file or variable, a refused http:// URL. Exit code 2.
-	ErrConfig = errors.New("configuration error")
+	ErrConfig = errdefs.ErrConfig
 	// ErrRefused marks a refusal by the authorization server that a retry
 	// will not fix. Exit code 3. An *OAuthError usually carries the details.
-	ErrRefused = errors.New("authorization server refused the request")
+	ErrRefused = errdefs.ErrRefused
 	// ErrInteractionRequired marks that a person is needed and cannot be
 	// reached (no terminal, sign-in forbidden, expired refresh token). Exit 4.
-	ErrInteractionRequired = errors.New("interaction required")
+	ErrInteractionRequired = errdefs.ErrInteractionRequired
 	// ErrUnavailable marks an unreachable, timed-out or failing server after
 	// retries. Exit code 5.
-	ErrUnavailable = errors.New("authorization server unavailable")
+	ErrUnavailable = errdefs.ErrUnavailable
 )
 
 // Kind classifies an error into the outcomes of CONTRACT §7.
@@ -76,18 +77,7 @@ func KindOf(err error) Kind {
 
 // Configf returns a configuration error (wrapping ErrConfig) with a
 // formatted one-line message.
-func Configf(format string, args ...any) error {
-	return &kindError{kind: ErrConfig, msg: fmt.Sprintf(format, args...)}
-}
-
-// kindError is a message that wraps a sentinel without repeating its text.
-type kindError struct {
-	kind error
-	msg  string
-}
-
-func (e *kindError) Error() string { return e.msg }
-func (e *kindError) Unwrap() error { return e.kind }
+func Configf(format string, args ...any) error { return errdefs.Configf(format, args...) }
 
 // OAuthError is an error response from an authorization server (RFC 6749
 // §5.2) with Microsoft Entra ID's extensions. It never holds secrets.

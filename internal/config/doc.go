@@ -23,7 +23,7 @@
 // accepted, so third-party plugins can carry their own settings without
 // registering (at the top level they are ignored). Any other key is an
 // error that names the file, the line and the closest known key. Errors
-// are one line and wrap plugin.ErrConfig, so they map to exit code 2.
+// are one line and wrap errdefs.ErrConfig, so they map to exit code 2.
 //
 // # Wire form
 //

@@ -7,7 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/keyfob/keyfob/plugin"
+	"github.com/keyfob/keyfob/internal/errdefs"
 )
 
 // File is a parsed configuration file. The zero File (no profiles) is
@@ -25,7 +25,7 @@ type File struct {
 
 // Load reads and parses the configuration file at path. A missing file,
 // or an empty path, is not an error: it gives an empty File. Every error
-// wraps plugin.ErrConfig and is one line naming the file and, where known,
+// wraps errdefs.ErrConfig and is one line naming the file and, where known,
 // the line and key.
 func Load(path string) (*File, error) {
 	if path == "" {
@@ -36,7 +36,7 @@ func Load(path string) (*File, error) {
 		return &File{Path: path}, nil
 	}
 	if err != nil {
-		return nil, plugin.Configf("config %s: %v", path, pathErr(err))
+		return nil, errdefs.Configf("config %s: %v", path, pathErr(err))
 	}
 	return Parse(path, data)
 }
@@ -87,8 +87,8 @@ func (f *File) unknownProfile(name string) error {
 	}
 	names := f.ProfileNames()
 	if len(names) == 0 {
-		return plugin.Configf("profile %q is not configured in %s (no profiles are configured)", name, where)
+		return errdefs.Configf("profile %q is not configured in %s (no profiles are configured)", name, where)
 	}
-	return plugin.Configf("profile %q is not configured in %s (configured: %s)%s",
+	return errdefs.Configf("profile %q is not configured in %s (configured: %s)%s",
 		name, where, strings.Join(names, ", "), didYouMean(name, names))
 }

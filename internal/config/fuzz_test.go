@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/keyfob/keyfob/plugin"
+	"github.com/keyfob/keyfob/internal/errdefs"
 )
 
 func FuzzLoad(f *testing.F) {
@@ -35,8 +35,8 @@ func FuzzLoad(f *testing.F) {
 		defer os.Remove(path)
 		file, err := Load(path)
 		if err != nil {
-			if !errors.Is(err, plugin.ErrConfig) {
-				t.Fatalf("error %v does not wrap plugin.ErrConfig", err)
+			if !errors.Is(err, errdefs.ErrConfig) {
+				t.Fatalf("error %v does not wrap errdefs.ErrConfig", err)
 			}
 			if msg := strings.ReplaceAll(err.Error(), path, ""); msg != printable(msg) {
 				t.Fatalf("error has unprintable characters: %q", err)
@@ -72,7 +72,7 @@ func checkLoaded(t *testing.T, file *File) {
 				t.Fatalf("profile %q holds unknown key %q", name, key)
 			}
 		}
-		if _, err := p.Config().List("scopes"); err != nil {
+		if _, err := p.List("scopes"); err != nil {
 			t.Fatalf("scopes of %q is not a list: %v", name, err)
 		}
 	}

@@ -43,7 +43,7 @@ func (f *File) MatchHost(host, port, user, urlStr string) (name string, ok bool)
 
 // hostPatterns parses the hosts of a profile, skipping unusable entries.
 func (f *File) hostPatterns(name string) []pattern {
-	list, err := f.profiles[name].Config().List("hosts")
+	list, err := f.profiles[name].List("hosts")
 	if err != nil {
 		return nil
 	}

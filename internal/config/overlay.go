@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/keyfob/keyfob/plugin"
+	"github.com/keyfob/keyfob/internal/errdefs"
 )
 
 // flagAliases are flag spellings that differ from their key's: CONTRACT §5
@@ -46,7 +46,7 @@ func Overlay(base map[string]string, flags map[string][]string) (map[string]stri
 	for _, name := range slices.Sorted(maps.Keys(flags)) {
 		key, ok := KeyForFlag(name)
 		if !ok {
-			return nil, plugin.Configf("unknown flag --%s%s", FlagName(name), didYouMean(FlagName(name), flagNames()))
+			return nil, errdefs.Configf("unknown flag --%s%s", FlagName(name), didYouMean(FlagName(name), flagNames()))
 		}
 		vals := flags[name]
 		if len(vals) == 0 {
@@ -78,8 +78,8 @@ func flagValue(key string, vals []string) (string, error) {
 
 // secretFlag refuses a literal secret on the command line.
 func secretFlag(key, v string) (string, error) {
-	if v != "" && !plugin.IsReference(v) {
-		return "", plugin.Configf("--%s takes a reference (env:NAME or file:PATH), not the secret itself", FlagName(key))
+	if v != "" && !errdefs.IsReference(v) {
+		return "", errdefs.Configf("--%s takes a reference (env:NAME or file:PATH), not the secret itself", FlagName(key))
 	}
 	return v, nil
 }
@@ -104,7 +104,7 @@ func boolFlag(key, v string) (string, error) {
 	}
 	b, err := strconv.ParseBool(v)
 	if err != nil {
-		return "", plugin.Configf("--%s: want true or false, got %q", FlagName(key), v)
+		return "", errdefs.Configf("--%s: want true or false, got %q", FlagName(key), v)
 	}
 	return strconv.FormatBool(b), nil
 }

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/keyfob/keyfob/plugin"
+	"github.com/keyfob/keyfob/internal/errdefs"
 	"github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
 )
@@ -43,10 +43,10 @@ func decode(path string, data []byte) (map[string]any, error) {
 	var de *toml.DecodeError
 	if errors.As(err, &de) {
 		line, col := de.Position()
-		return nil, plugin.Configf("config %s:%d:%d: %s", path, line, col, tomlMessage(de))
+		return nil, errdefs.Configf("config %s:%d:%d: %s", path, line, col, tomlMessage(de))
 	}
 	if err != nil {
-		return nil, plugin.Configf("config %s: %s", path, tomlMessage(err))
+		return nil, errdefs.Configf("config %s: %s", path, tomlMessage(err))
 	}
 	return doc, nil
 }
@@ -86,7 +86,7 @@ func (p *parser) src(path ...string) Source {
 
 // errorf returns a configuration error prefixed with "config FILE:LINE: ".
 func (p *parser) errorf(src Source, format string, args ...any) error {
-	return plugin.Configf("config %s: %s", src, fmt.Sprintf(format, args...))
+	return errdefs.Configf("config %s: %s", src, fmt.Sprintf(format, args...))
 }
 
 // file checks the top-level keys and builds the File.

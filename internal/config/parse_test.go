@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/keyfob/keyfob/plugin"
+	"github.com/keyfob/keyfob/internal/errdefs"
 )
 
 // contractExample is the file of CONTRACT §4.
@@ -278,8 +278,8 @@ func TestParseErrors(t *testing.T) {
 			if err == nil {
 				t.Fatal("Parse succeeded, want an error")
 			}
-			if !errors.Is(err, plugin.ErrConfig) {
-				t.Errorf("error %v does not wrap plugin.ErrConfig", err)
+			if !errors.Is(err, errdefs.ErrConfig) {
+				t.Errorf("error %v does not wrap errdefs.ErrConfig", err)
 			}
 			if diff := cmp.Diff(tc.want, err.Error()); diff != "" {
 				t.Errorf("error (-want +got):\n%s", diff)
@@ -312,7 +312,7 @@ func TestLoadUnreadable(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	_, err := Load(dir)
-	if !errors.Is(err, plugin.ErrConfig) {
+	if !errors.Is(err, errdefs.ErrConfig) {
 		t.Fatalf("Load(dir) error = %v, want a config error", err)
 	}
 	if want := "config " + dir + ": "; !strings.HasPrefix(err.Error(), want) {

@@ -1,10 +1,12 @@
 package config
 
 import (
+	"encoding/json"
 	"fmt"
 	"maps"
+	"strings"
 
-	"github.com/keyfob/keyfob/plugin"
+	"github.com/keyfob/keyfob/internal/errdefs"
 )
 
 // EnvironmentProfile is the profile used when none is selected or
@@ -46,8 +48,11 @@ type Profile struct {
 	Sources map[string]Source
 }
 
-// Config returns the profile's values as the plugin receives them.
-func (p *Profile) Config() plugin.Config { return plugin.Config(p.Values) }
+// String returns the value of key, "" when absent.
+func (p *Profile) String(key string) string { return p.Values[key] }
+
+// List returns a list key's values (the JSON array text decoded).
+func (p *Profile) List(key string) ([]string, error) { return decodeList(key, p.Values[key]) }
 
 // Errorf returns a configuration error about key, prefixed with where the
 // key was written ("config FILE:LINE: key "K": ...") or, for a key not
@@ -55,9 +60,9 @@ func (p *Profile) Config() plugin.Config { return plugin.Config(p.Values) }
 func (p *Profile) Errorf(key, format string, args ...any) error {
 	msg := fmt.Sprintf(format, args...)
 	if src := p.Sources[key]; src.File != "" {
-		return plugin.Configf("config %s: key %q: %s", src, key, msg)
+		return errdefs.Configf("config %s: key %q: %s", src, key, msg)
 	}
-	return plugin.Configf("profile %q: key %q: %s", p.Name, key, msg)
+	return errdefs.Configf("profile %q: key %q: %s", p.Name, key, msg)
 }
 
 // WithFlags returns a copy of p with flags laid over it (see Overlay);
@@ -99,4 +104,21 @@ func environmentProfile() *Profile {
 		Values:  map[string]string{"provider": "environment"},
 		Sources: map[string]Source{},
 	}
+}
+
+// decodeList reads a list value in wire form: JSON array text, or for
+// convenience a single string or a space- or comma-separated string.
+func decodeList(key, v string) ([]string, error) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return nil, nil
+	}
+	if strings.HasPrefix(v, "[") {
+		var out []string
+		if err := json.Unmarshal([]byte(v), &out); err != nil {
+			return nil, errdefs.Configf("key %s: not a list of strings: %v", key, err)
+		}
+		return out, nil
+	}
+	return strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == ',' }), nil
 }

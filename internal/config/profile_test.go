@@ -5,7 +5,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/keyfob/keyfob/plugin"
+	"github.com/keyfob/keyfob/internal/errdefs"
 )
 
 func TestFileProfile(t *testing.T) {
@@ -93,19 +93,19 @@ func TestProfileErrorf(t *testing.T) {
 	}
 	checkConfigErr(t, q.Errorf("authority", "want an https URL"),
 		`profile "p": key "authority": want an https URL`)
-	if got := q.Config().String("authority"); got != "http://other" {
-		t.Errorf("Config().String(authority) = %q", got)
+	if got := q.String("authority"); got != "http://other" {
+		t.Errorf("String(authority) = %q", got)
 	}
 }
 
-// checkConfigErr fails unless err wraps plugin.ErrConfig with text want.
+// checkConfigErr fails unless err wraps errdefs.ErrConfig with text want.
 func checkConfigErr(t *testing.T, err error, want string) {
 	t.Helper()
 	if err == nil {
 		t.Fatalf("got no error, want %q", want)
 	}
-	if !errors.Is(err, plugin.ErrConfig) {
-		t.Errorf("error %v does not wrap plugin.ErrConfig", err)
+	if !errors.Is(err, errdefs.ErrConfig) {
+		t.Errorf("error %v does not wrap errdefs.ErrConfig", err)
 	}
 	if diff := cmp.Diff(want, err.Error()); diff != "" {
 		t.Errorf("error (-want +got):\n%s", diff)

@@ -8,7 +8,7 @@ import (
 	"runtime"
 	"slices"
 
-	"github.com/keyfob/keyfob/plugin"
+	"github.com/keyfob/keyfob/internal/errdefs"
 )
 
 // LiteralSecretWarning returns a one-line warning when the file at path
@@ -49,7 +49,7 @@ func (f *File) literalSecrets() (profile, key string, n int) {
 		values := f.profiles[name].Values
 		for _, k := range slices.Sorted(maps.Keys(values)) {
 			v := values[k]
-			if v == "" || plugin.IsReference(v) || !IsSecret(k) {
+			if v == "" || errdefs.IsReference(v) || !IsSecret(k) {
 				continue
 			}
 			if n == 0 {
