@@ -741,10 +741,10 @@ func TestTokenErrors(t *testing.T) {
 			wantExit: 2, wantStderr: []string{"no_such_grant"},
 		},
 		"plain http to a non-loopback host is refused": {
-			args: []string{"--provider", "client_credentials", "--token-url", "http://192.0.2.1/oauth2/token",
+			args: []string{"--provider", "client_credentials", "--token-url", "http://idp.example.invalid/oauth2/token",
 				"--client-id", "x", "--client-secret", "env:" + clientSecretVar, "--scope", "openid", "--timeout", "10s"},
 			env:      func(*servers.Zitadel, *servers.Fosite) []string { return env(clientSecretVar, "some-secret-2d4e") },
-			wantExit: 2, wantStderrAny: []string{"http://192.0.2.1", "https", "token_url", "token-url"},
+			wantExit: 2, wantStderrAny: []string{"http://idp.example.invalid", "https", "token_url", "token-url"},
 		},
 		"a literal secret on the command line is refused": {
 			zitadel: true,

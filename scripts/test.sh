@@ -8,11 +8,17 @@ log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 status=0
 echo "--- go test -race ./...  (product module)"
-go test -race -count=1 -v ./... >"$log.main" 2>&1 || status=1
-grep -E '^(ok|FAIL|---|panic|\s+--- FAIL)|_test.go:[0-9]+:' "$log.main" | grep -v -- '--- PASS\|--- SKIP' | head -200
+if go test -race -count=1 -v ./... >"$log.main" 2>&1; then
+  grep -E '^(ok|FAIL)' "$log.main"
+else
+  status=1; grep -vE '^\s*(=== |--- PASS|--- SKIP)' "$log.main" | tail -300
+fi
 echo "--- go test -race ./...  (e2e module)"
-(cd e2e && go test -race -count=1 -v ./...) >"$log.e2e" 2>&1 || status=1
-grep -E '^(ok|FAIL|---|panic|\s+--- FAIL)|_test.go:[0-9]+:' "$log.e2e" | grep -v -- '--- PASS\|--- SKIP' | head -200
+if (cd e2e && go test -race -count=1 -v ./...) >"$log.e2e" 2>&1; then
+  grep -E '^(ok|FAIL)' "$log.e2e"
+else
+  status=1; grep -vE '^\s*(=== |--- PASS|--- SKIP)' "$log.e2e" | tail -300
+fi
 echo "--- go run ./examples/quickstart"
 if go run ./examples/quickstart >/dev/null 2>"$log.qs"; then
   echo "--- PASS: quickstart"; echo "--- PASS: quickstart" >>"$log.main"

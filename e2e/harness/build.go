@@ -31,7 +31,7 @@ var build struct {
 }
 
 // BuildKeyfob returns the path of a keyfob executable built from
-// ./cmd/keyfob of the product module with CGO_ENABLED=0. It builds once per
+// ./cmd/... (keyfob and keyfob-engine) of the product module with CGO_ENABLED=0. It builds once per
 // test binary; concurrent callers wait for that build. If the build fails,
 // every caller fails with the compiler's output.
 //
@@ -83,14 +83,15 @@ func buildKeyfob() {
 	}
 	// go test puts its own GOROOT/bin first on PATH, so this is the go
 	// command running the tests.
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/keyfob")
+	// ./cmd/... builds keyfob (the lean front) and keyfob-engine beside it.
+	cmd := exec.Command("go", "build", "-o", build.dir+string(filepath.Separator), "./cmd/...")
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	start := time.Now()
 	out, err := cmd.CombinedOutput()
 	build.duration = time.Since(start)
 	if err != nil {
-		build.err = fmt.Errorf("building keyfob (go build ./cmd/keyfob in %s): %v\n%s", root, err, out)
+		build.err = fmt.Errorf("building keyfob (go build ./cmd/... in %s): %v\n%s", root, err, out)
 		return
 	}
 	build.bin = bin

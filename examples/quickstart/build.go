@@ -9,15 +9,16 @@ import (
 	"runtime"
 )
 
-// buildKeyfob builds ./cmd/keyfob into dir, so the quickstart launches the
-// real keyfob executable as its plugin.
+// buildKeyfob builds keyfob (and keyfob-engine, which answers what
+// keyfob's cache cannot) into dir, so the quickstart launches the real
+// keyfob executable as its plugin.
 func buildKeyfob(ctx context.Context, dir string) (string, error) {
 	bin := filepath.Join(dir, "keyfob")
 	if runtime.GOOS == "windows" {
 		bin += ".exe"
 	}
 	say("building keyfob")
-	cmd := exec.CommandContext(ctx, goTool(), "build", "-o", bin, "github.com/keyfob/keyfob/cmd/keyfob")
+	cmd := exec.CommandContext(ctx, goTool(), "build", "-o", dir+string(filepath.Separator), "github.com/keyfob/keyfob/cmd/...")
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Run(); err != nil {
 		return "", fmt.Errorf("building keyfob: %w", err)

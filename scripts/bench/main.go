@@ -1,0 +1,86 @@
+// Command bench measures keyfob as released (CGO_ENABLED=0, -trimpath) and
+// prints the figures of BENCHMARKS.md:
+//
+//	go run ./scripts/bench [-n 200]
+//
+// (a) whole-process cached keyfob token against a Go hello-world process,
+// as a ratio of medians, interleaved in one run; (b) a cache miss through
+// the plugin boundary; (d) peak RSS of a cached call; (e) 32 parallel cold
+// invocations and the token requests they cost; (f) binary sizes. The
+// authorization server is a small loopback one inside this program.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+func main() {
+	n := flag.Int("n", 200, "runs per measured command")
+	flag.Parse()
+	if err := run(*n); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(n int) error {
+	dir, err := os.MkdirTemp("", "keyfob-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	bins, err := build(dir)
+	if err != nil {
+		return err
+	}
+	srv := newServer()
+	defer srv.Close()
+	w := newWorld(dir, bins, srv)
+	if err := w.writeConfig(); err != nil {
+		return err
+	}
+	fmt.Printf("# keyfob benchmarks (%s, %d runs each)\n\n", time.Now().UTC().Format("2006-01-02"), n)
+	steps := []func(int) error{w.cachedVsHello, w.cacheMiss, w.parallelCold, w.sizes}
+	for _, step := range steps {
+		if err := step(n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// world is the scratch setup: binaries, config, cache and the server.
+type world struct {
+	dir  string
+	bins binaries
+	srv  *server
+	cfg  string
+}
+
+func newWorld(dir string, bins binaries, srv *server) *world {
+	return &world{dir: dir, bins: bins, srv: srv, cfg: filepath.Join(dir, "config.toml")}
+}
+
+func (w *world) writeConfig() error {
+	text := fmt.Sprintf(`[profiles.bench]
+provider = "client_credentials"
+token_url = "%s/token"
+client_id = "bench"
+client_secret = "env:BENCH_SECRET"
+scopes = ["api"]
+`, w.srv.URL)
+	return os.WriteFile(w.cfg, []byte(text), 0o600)
+}
+
+// env is the environment of every keyfob run; cacheDir separates runs
+// that must not share a cache.
+func (w *world) env(cacheDir string) []string {
+	return []string{
+		"PATH=" + os.Getenv("PATH"), "HOME=" + w.dir, "KEYFOB_CONFIG=" + w.cfg,
+		"KEYFOB_CACHE_DIR=" + cacheDir, "BENCH_SECRET=" + w.srv.secret,
+	}
+}
