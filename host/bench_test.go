@@ -2,6 +2,7 @@ package host
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 )
@@ -32,11 +33,25 @@ func BenchmarkGetTokenLivePlugin(b *testing.B) {
 	p := launchTest(b, Options{})
 	ctx := context.Background()
 	req := &Request{Provider: "echo", Config: map[string]string{"client_id": "app"}, Scopes: []string{"s"}}
+	var lat []time.Duration
 	for b.Loop() {
+		start := time.Now()
 		if _, err := p.GetToken(ctx, req); err != nil {
 			b.Fatal(err)
 		}
+		lat = append(lat, time.Since(start))
 	}
+	reportPercentiles(b, lat)
+}
+
+// reportPercentiles adds p50 and p99 latency metrics (µs).
+func reportPercentiles(b *testing.B, lat []time.Duration) {
+	if len(lat) == 0 {
+		return
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
 }
 
 // BenchmarkLaunch measures starting the plugin process and the go-plugin
@@ -68,9 +83,14 @@ func BenchmarkTokenSourceCached(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
+	var lat []time.Duration
 	for b.Loop() {
+		start := time.Now()
 		if _, err := ts.Token(); err != nil {
 			b.Fatal(err)
 		}
+		lat = append(lat, time.Since(start))
 	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)*99/100].Nanoseconds()), "p99-ns")
 }

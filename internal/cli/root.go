@@ -31,7 +31,7 @@ func newRoot(env *Env) *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
-	root.AddCommand(newTokenCmd(env), newVersionCmd(env), newProfilesCmd(env), newPluginsCmd(env))
+	root.AddCommand(newTokenCmd(env), newVersionCmd(env), newProfilesCmd(env), newPluginsCmd(env), newCacheCmd(env))
 	root.SetHelpCommand(&cobra.Command{Hidden: true})
 	return root
 }

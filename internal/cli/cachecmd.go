@@ -1,0 +1,107 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/keyfob/keyfob/host/cache"
+	"github.com/keyfob/keyfob/plugin"
+	"github.com/spf13/cobra"
+)
+
+func newCacheCmd(env *Env) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "cache",
+		Short: "List or clear cached tokens and refresh state (never shows token values)",
+	}
+	cmd.AddCommand(newCacheListCmd(env), newCacheClearCmd(env))
+	return cmd
+}
+
+func (e *Env) openCache() (*cache.Cache, error) {
+	dir, err := cache.Dir(e.Getenv)
+	if err != nil {
+		return nil, plugin.Configf("%v", err)
+	}
+	c, err := cache.Open(dir, cache.Options{})
+	if err != nil {
+		return nil, plugin.Configf("%v", err)
+	}
+	return c, nil
+}
+
+func newCacheListCmd(env *Env) *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List cache entries: kind, profile, account, scopes, expiry, storage",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			c, err := env.openCache()
+			if err != nil {
+				return err
+			}
+			list, err := c.List()
+			if err != nil {
+				return err
+			}
+			if format == "json" {
+				return json.NewEncoder(env.Stdout).Encode(list)
+			}
+			return writeCacheList(env, list)
+		},
+	}
+	cmd.Flags().StringVarP(&format, "output", "o", "text", "output format: text or json")
+	return cmd
+}
+
+func writeCacheList(env *Env, list []cache.Listing) error {
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "KIND\tPROFILE\tACCOUNT\tSCOPES\tEXPIRES\tSTORAGE")
+	for _, l := range list {
+		exp := "-"
+		if !l.ExpiresAt.IsZero() {
+			exp = l.ExpiresAt.Local().Format(time.DateTime)
+		}
+		storage := l.Path
+		if l.Sealed {
+			storage += " (encrypted)"
+		}
+		if l.Problem != "" {
+			storage += " (" + l.Problem + ")"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", l.Kind, dash(l.Profile), dash(l.Account), dash(strings.Join(l.Scopes, " ")), exp, storage)
+	}
+	return tw.Flush()
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func newCacheClearCmd(env *Env) *cobra.Command {
+	var profile string
+	cmd := &cobra.Command{
+		Use:   "clear",
+		Short: "Remove cached tokens and refresh state (all, or one profile's with -p)",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			c, err := env.openCache()
+			if err != nil {
+				return err
+			}
+			if profile != "" {
+				return c.ClearProfile(profile)
+			}
+			return c.Clear()
+		},
+	}
+	cmd.Flags().StringVarP(&profile, "profile", "p", "", "clear only this profile's access tokens")
+	return cmd
+}
