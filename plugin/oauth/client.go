@@ -66,7 +66,7 @@ func (c *Client) Token(ctx context.Context, form url.Values) (*TokenResponse, er
 		if !again {
 			return nil, giveUp(err)
 		}
-		c.log().Debug("retrying token request", "host", host, "attempt", attempt, "wait", wait)
+		c.log().Debug("retrying token request", "host", host, "attempt", attempt, "wait", wait.String())
 		if err := sleep(ctx, wait); err != nil {
 			return nil, unavailable(host, contextCondition(err)+" while waiting to retry", err, false)
 		}
