@@ -153,6 +153,7 @@ func tokenFromProto(r *keyfobv1.GetTokenResponse) *Token {
 		IDToken:     plugin.NewSecret(r.GetIdToken()),
 		ClearState:  r.GetClearState(),
 		Account:     r.GetAccount(),
+		NoCache:     r.GetNoCache(),
 	}
 	if r.GetExpiresAt() != nil {
 		t.ExpiresAt = r.GetExpiresAt().AsTime()

@@ -78,6 +78,7 @@ func TokenToProto(t *Token) *keyfobv1.GetTokenResponse {
 		IdToken:     t.IDToken.Reveal(),
 		ClearState:  t.ClearState,
 		Account:     t.Account,
+		NoCache:     t.NoCache,
 	}
 }
 

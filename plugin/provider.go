@@ -76,6 +76,9 @@ type Token struct {
 	ClearState bool
 	// Account identifies the signed-in principal, if known. Not secret.
 	Account string
+	// NoCache asks the host not to keep the access token (it belongs to a
+	// session the provider does not own, such as the Azure CLI's).
+	NoCache bool
 }
 
 // Interaction reaches the user through the host (CONTRACT §5). Every

@@ -150,6 +150,9 @@ func (t *cachedToken) store(tok *host.Token) *cache.Entry {
 		IssuedAt: t.now, RefreshAt: tok.RefreshAt, Scope: tok.Scope, IDToken: tok.IDToken.Reveal(),
 		Account: tok.Account, Profile: t.p.Name, Scopes: tokenkey.Scopes(t.req),
 	}
+	if tok.NoCache {
+		return e
+	}
 	if err := t.cache.Put(t.key, e); err != nil && !errors.Is(err, cache.ErrNotCacheable) {
 		fmt.Fprintf(t.env.Stderr, "keyfob: warning: could not cache the token: %s\n", oneLine(err.Error()))
 	}

@@ -4,9 +4,14 @@ package all
 
 import (
 	"github.com/keyfob/keyfob/plugin"
+	"github.com/keyfob/keyfob/plugin/providers/azurecli"
 	"github.com/keyfob/keyfob/plugin/providers/clientcredentials"
+	"github.com/keyfob/keyfob/plugin/providers/environment"
+	"github.com/keyfob/keyfob/plugin/providers/managedidentity"
+	"github.com/keyfob/keyfob/plugin/providers/onbehalfof"
 	"github.com/keyfob/keyfob/plugin/providers/password"
 	"github.com/keyfob/keyfob/plugin/providers/refreshtoken"
+	"github.com/keyfob/keyfob/plugin/providers/workloadidentity"
 )
 
 // Register adds every built-in provider to r.
@@ -14,6 +19,11 @@ func Register(r *plugin.Registry) {
 	r.Register(clientcredentials.Info, clientcredentials.Provider{})
 	r.Register(password.Info, password.Provider{})
 	r.Register(refreshtoken.Info, refreshtoken.Provider{})
+	r.Register(workloadidentity.Info, workloadidentity.Provider{})
+	r.Register(managedidentity.Info, managedidentity.Provider{})
+	r.Register(azurecli.Info, azurecli.Provider{})
+	r.Register(environment.Info, environment.Provider{})
+	r.Register(onbehalfof.Info, onbehalfof.Provider{})
 }
 
 // Registry returns a new registry with every built-in provider.

@@ -221,7 +221,11 @@ type GetTokenResponse struct {
 	ClearState bool `protobuf:"varint,8,opt,name=clear_state,json=clearState,proto3" json:"clear_state,omitempty"`
 	// account identifies the signed-in principal (e.g. an Entra home account id
 	// or a username) so the host can key refresh state per account. Not secret.
-	Account       string `protobuf:"bytes,9,opt,name=account,proto3" json:"account,omitempty"`
+	Account string `protobuf:"bytes,9,opt,name=account,proto3" json:"account,omitempty"`
+	// no_cache asks the host not to keep the access token: the token belongs to
+	// a session the plugin does not own (e.g. the Azure CLI's), and must not
+	// outlive it.
+	NoCache       bool `protobuf:"varint,10,opt,name=no_cache,json=noCache,proto3" json:"no_cache,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -317,6 +321,13 @@ func (x *GetTokenResponse) GetAccount() string {
 		return x.Account
 	}
 	return ""
+}
+
+func (x *GetTokenResponse) GetNoCache() bool {
+	if x != nil {
+		return x.NoCache
+	}
+	return false
 }
 
 // ListProvidersRequest asks a plugin what it serves.
@@ -727,7 +738,7 @@ const file_keyfob_v1_token_proto_rawDesc = "" +
 	"\x15interaction_broker_id\x18\b \x01(\rR\x13interactionBrokerId\x1a9\n" +
 	"\vConfigEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xcc\x02\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xe7\x02\n" +
 	"\x10GetTokenResponse\x12!\n" +
 	"\faccess_token\x18\x01 \x01(\tR\vaccessToken\x12\x1d\n" +
 	"\n" +
@@ -741,7 +752,9 @@ const file_keyfob_v1_token_proto_rawDesc = "" +
 	"\bid_token\x18\a \x01(\tR\aidToken\x12\x1f\n" +
 	"\vclear_state\x18\b \x01(\bR\n" +
 	"clearState\x12\x18\n" +
-	"\aaccount\x18\t \x01(\tR\aaccount\"\x16\n" +
+	"\aaccount\x18\t \x01(\tR\aaccount\x12\x19\n" +
+	"\bno_cache\x18\n" +
+	" \x01(\bR\anoCache\"\x16\n" +
 	"\x14ListProvidersRequest\"u\n" +
 	"\x15ListProvidersResponse\x125\n" +
 	"\tproviders\x18\x01 \x03(\v2\x17.keyfob.v1.ProviderInfoR\tproviders\x12%\n" +
