@@ -73,6 +73,9 @@ func ensureDir(dir string) error {
 		if err := os.Chmod(dir, 0o700); err != nil { // in case of an odd umask
 			return fmt.Errorf("create cache dir: %w", err)
 		}
+		if err := restrictDir(dir); err != nil {
+			return err
+		}
 		fi, err = os.Stat(dir)
 	}
 	if err != nil {
