@@ -7,7 +7,8 @@ trap 'rm -rf "$out"' EXIT
 for os in linux darwin windows; do
   for arch in amd64 arm64; do
     echo "--- build $os/$arch"
-    CGO_ENABLED=0 GOOS=$os GOARCH=$arch go build -trimpath -o "$out/keyfob-$os-$arch" ./cmd/...
+    mkdir -p "$out/$os-$arch"
+    CGO_ENABLED=0 GOOS=$os GOARCH=$arch go build -trimpath -o "$out/$os-$arch/" ./cmd/...
   done
 done
-ls -l "$out"
+ls -l "$out"/*
