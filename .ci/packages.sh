@@ -2,12 +2,12 @@
 # Debian packages the tests need. Installs only what is missing.
 set -euo pipefail
 need=()
-for pkg in git ca-certificates; do
+for pkg in git ca-certificates gnome-keyring dbus; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if ((${#need[@]})); then
   if [[ $(id -u) -ne 0 ]]; then echo "missing packages ${need[*]} and not root" >&2; exit 1; fi
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
 echo "packages ok"

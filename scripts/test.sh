@@ -19,6 +19,16 @@ if (cd e2e && go test -race -count=1 -v ./...) >"$log.e2e" 2>&1; then
 else
   status=1; grep -vE '^\s*(=== |--- PASS|--- SKIP)' "$log.e2e" | tail -300
 fi
+echo "--- keyring: real Secret Service (gnome-keyring under dbus-run-session)"
+if { command -v gnome-keyring-daemon && command -v dbus-run-session; } >/dev/null || [[ $(id -u) -eq 0 ]]; then
+  if bash .ci/keyring-test.sh >"$log.kr" 2>&1; then
+    tail -1 "$log.kr"; grep -E '^\s*--- (PASS|SKIP)' "$log.kr" >>"$log.main" || true
+  else
+    tail -60 "$log.kr"; echo "--- FAIL: keyring" >>"$log.main"; status=1
+  fi
+else
+  echo "--- SKIP: keyring (needs gnome-keyring and dbus, or root to install them)" | tee -a "$log.main"
+fi
 echo "--- go run ./examples/quickstart"
 if go run ./examples/quickstart >/dev/null 2>"$log.qs"; then
   echo "--- PASS: quickstart"; echo "--- PASS: quickstart" >>"$log.main"
@@ -28,6 +38,6 @@ fi
 passed=$(cat "$log.main" "$log.e2e" | grep -cE '^\s*--- PASS')
 failed=$(cat "$log.main" "$log.e2e" | grep -cE '^\s*--- FAIL')
 skipped=$(cat "$log.main" "$log.e2e" | grep -cE '^\s*--- SKIP')
-rm -f "$log.main" "$log.e2e" "$log.qs"
+rm -f "$log.main" "$log.e2e" "$log.qs" "$log.kr"
 echo "$passed passed, $failed failed, $skipped skipped"
 exit $status

@@ -16,6 +16,11 @@ type Options struct {
 	// equivalent Sealer; state that does not open is treated as missing,
 	// and so is unsealed state while a Sealer is set.
 	Sealer Sealer
+	// MigratePlain, with a Sealer, reads unsealed state — written before
+	// a Sealer was available, e.g. before an OS keyring was usable — and
+	// seals it in place, so a Sealer appearing later does not lose the
+	// refresh tokens stored before. Without it such state is a miss.
+	MigratePlain bool
 }
 
 // Cache is a directory of token entries, plugin state, negative entries
@@ -23,8 +28,9 @@ type Options struct {
 // of Cache values and processes may share a directory. A Cache is safe for
 // concurrent use.
 type Cache struct {
-	dir    string
-	sealer Sealer
+	dir          string
+	sealer       Sealer
+	migratePlain bool
 }
 
 // Dir returns the cache directory: $KEYFOB_CACHE_DIR (made absolute), else
@@ -57,7 +63,7 @@ func Open(dir string, opts Options) (*Cache, error) {
 	if err := ensureDir(dir); err != nil {
 		return nil, err
 	}
-	return &Cache{dir: dir, sealer: opts.Sealer}, nil
+	return &Cache{dir: dir, sealer: opts.Sealer, migratePlain: opts.MigratePlain}, nil
 }
 
 // Path returns the cache directory.

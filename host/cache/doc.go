@@ -46,7 +46,9 @@
 //     that breaks a call; the next write replaces it.
 //   - State is secret. With a Sealer it is encrypted and bound to its key;
 //     state that does not open is a miss. Without one it is stored in
-//     plaintext, protected only by the file modes.
+//     plaintext, protected only by the file modes. With a Sealer and
+//     Options.MigratePlain, plaintext state written earlier is read once
+//     and sealed in place.
 //   - List shows profiles, accounts, scopes, expiry and paths, never token
 //     or state values. Entry's String method redacts its tokens.
 //

@@ -17,8 +17,8 @@ type stateHeader struct {
 
 // GetState returns the plugin state stored under key. State that is
 // missing, corrupt, stored for another key, sealed when this Cache has no
-// Sealer, unsealed when it has one, or that does not open is a miss with a
-// nil error. Errors are as for GetChecked.
+// Sealer, unsealed when it has one (unless Options.MigratePlain), or that
+// does not open is a miss with a nil error. Errors are as for GetChecked.
 func (c *Cache) GetState(key string) ([]byte, bool, error) {
 	b, err := readFile(c.path(prefixState, key, extState))
 	if err != nil {
@@ -28,8 +28,19 @@ func (c *Cache) GetState(key string) ([]byte, bool, error) {
 	if !ok || h.Key != key {
 		return nil, false, nil
 	}
+	if !h.Sealed && c.sealer != nil && c.migratePlain {
+		return c.migrate(key, payload), true, nil
+	}
 	state, ok := c.unseal(key, h, payload)
 	return state, ok, nil
+}
+
+// migrate seals state that was stored unsealed and returns it. If sealing
+// or writing fails the plaintext file stays, to be replaced by the next
+// PutState; the state is returned either way.
+func (c *Cache) migrate(key string, state []byte) []byte {
+	_ = c.PutState(key, state)
+	return state
 }
 
 // PutState stores state under key atomically, sealed when the Cache has a

@@ -155,3 +155,49 @@ func mustRead(t *testing.T, path string) []byte {
 	}
 	return b
 }
+
+// With MigratePlain, plaintext state written before a Sealer was
+// available is read and sealed in place; sealed state is left alone.
+func TestStateMigratePlain(t *testing.T) {
+	t.Parallel()
+	a := AESGCMSealer(testKey(1))
+	tests := map[string]struct {
+		write, read Options
+		wantOK      bool
+		wantSealed  bool // the file afterwards
+	}{
+		"plain, migrating":           {Options{}, Options{Sealer: a, MigratePlain: true}, true, true},
+		"plain, not migrating":       {Options{}, Options{Sealer: a}, false, false},
+		"plain, migrate, no sealer":  {Options{}, Options{MigratePlain: true}, true, false},
+		"sealed, migrating":          {Options{Sealer: a}, Options{Sealer: a, MigratePlain: true}, true, true},
+		"wrong key, migrating":       {Options{Sealer: AESGCMSealer(testKey(2))}, Options{Sealer: a, MigratePlain: true}, false, true},
+		"sealed, migrate, no sealer": {Options{Sealer: a}, Options{MigratePlain: true}, false, true},
+	}
+	for name, tt := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			w := newCache(t, tt.write)
+			if err := w.PutState("k", []byte("refresh-secret")); err != nil {
+				t.Fatal(err)
+			}
+			r, err := Open(w.Path(), tt.read)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, ok, err := r.GetState("k")
+			if err != nil || ok != tt.wantOK || (ok && string(got) != "refresh-secret") {
+				t.Fatalf("GetState = %q, %v, %v; want ok %v", got, ok, err, tt.wantOK)
+			}
+			b := mustRead(t, r.path(prefixState, "k", extState))
+			if h, _, _ := splitState(b); h.Sealed != tt.wantSealed {
+				t.Errorf("file sealed = %v, want %v", h.Sealed, tt.wantSealed)
+			}
+			if tt.wantSealed && bytes.Contains(b, []byte("refresh-secret")) {
+				t.Error("sealed state file holds the state in cleartext")
+			}
+			if got, ok, _ := r.GetState("k"); ok != tt.wantOK || (ok && string(got) != "refresh-secret") {
+				t.Errorf("second GetState = %q, %v", got, ok)
+			}
+		})
+	}
+}

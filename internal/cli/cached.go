@@ -105,6 +105,9 @@ func (t *cachedToken) fetch(ctx context.Context) (*cache.Entry, error) {
 	if fresh != nil {
 		return fresh, nil
 	}
+	if err := t.sealState(ctx); err != nil {
+		return nil, err
+	}
 	stateKey := tokenkey.State(t.req)
 	state, _, _ := t.cache.GetState(stateKey)
 	tok, err := t.env.getToken(ctx, t.c, t.p, state)

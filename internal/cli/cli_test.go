@@ -47,7 +47,7 @@ func TestExitCode(t *testing.T) {
 func run(t *testing.T, env map[string]string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	full := map[string]string{"KEYFOB_CACHE_DIR": filepath.Join(t.TempDir(), "cache")}
+	full := map[string]string{"KEYFOB_CACHE_DIR": filepath.Join(t.TempDir(), "cache"), "KEYFOB_KEYRING": "off"}
 	for k, v := range env {
 		full[k] = v
 	}

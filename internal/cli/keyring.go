@@ -1,0 +1,44 @@
+package cli
+
+import (
+	"context"
+
+	"github.com/keyfob/keyfob/host/cache"
+	"github.com/keyfob/keyfob/host/keyring"
+	"github.com/keyfob/keyfob/plugin"
+)
+
+// keyringLockKey is the cache lock that serialises creating the keyring
+// key between keyfob processes.
+const keyringLockKey = "keyfob keyring key"
+
+// sealState switches t.cache to refresh state sealed with the key in the
+// OS keyring ($KEYFOB_KEYRING: auto, off or require), reading plaintext
+// state written earlier once and sealing it. It runs on the slow path
+// only, under the per-key lock, so a cache hit never pays for the
+// keyring. An unusable keyring is one info-level line, not an error,
+// unless it is required.
+func (t *cachedToken) sealState(ctx context.Context) error {
+	logger := newLogger(t.env.Stderr, t.env.Getenv("KEYFOB_LOG"))
+	mode, err := keyring.ParseMode(t.env.Getenv("KEYFOB_KEYRING"))
+	if err != nil {
+		logger.Warn("ignoring KEYFOB_KEYRING", "error", err)
+	}
+	plain := t.cache
+	sealer, st := keyring.Sealer(ctx, keyring.Options{Mode: mode, Lock: func(ctx context.Context) (func(), error) {
+		return plain.Lock(ctx, keyringLockKey, nil)
+	}})
+	logger.Info(st.String())
+	if sealer == nil {
+		if mode == keyring.Require {
+			return plugin.Configf("KEYFOB_KEYRING=require, but the OS keyring (%s) is not usable: %v", st.Backend, st.Err)
+		}
+		return nil
+	}
+	sealed, err := cache.Open(plain.Path(), cache.Options{Sealer: sealer, MigratePlain: true})
+	if err != nil {
+		return plugin.Configf("%v", err)
+	}
+	t.cache = sealed
+	return nil
+}
