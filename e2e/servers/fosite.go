@@ -2,6 +2,7 @@ package servers
 
 import (
 	"context"
+	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
@@ -14,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-jose/go-jose/v3"
 	"github.com/ory/fosite"
 	"github.com/ory/fosite/compose"
 	"github.com/ory/fosite/handler/openid"
@@ -26,6 +28,36 @@ const (
 	fositeTokenPath      = "/oauth2/token"
 	fositeRevocationPath = "/oauth2/revoke"
 )
+
+// AuthMethodPrivateKeyJWT is the token-endpoint authentication method of
+// an AssertionClient.
+const AuthMethodPrivateKeyJWT = "private_key_jwt"
+
+// AssertionClient is a private_key_jwt client of the fosite server: it
+// authenticates with a JWT client assertion signed by Key's private key.
+// fosite is strict, as Entra is: the assertion's aud must be TokenURL, its
+// alg must be Alg, and each jti is accepted once.
+type AssertionClient struct {
+	// ID is the client_id, also the assertion's iss and sub.
+	ID string
+	// Alg is the only signing algorithm accepted
+	// (token_endpoint_auth_signing_alg): RS256, PS256 or ES256.
+	Alg string
+	// Key is the public key (*rsa.PublicKey or *ecdsa.PublicKey)
+	// registered as the client's JWKS.
+	Key crypto.PublicKey
+	// KeyID is the key's kid in the JWKS; empty for none.
+	KeyID string
+}
+
+// FositeOption configures StartFosite.
+type FositeOption func(*Fosite)
+
+// WithAssertionClients registers private_key_jwt clients (grants password,
+// refresh_token and client_credentials, the same scopes as Client).
+func WithAssertionClients(clients ...AssertionClient) FositeOption {
+	return func(f *Fosite) { f.AssertionClients = append(f.AssertionClients, clients...) }
+}
 
 // fositeSigningKey signs fosite's ID tokens. One key serves every server in
 // the process: generating RSA keys is slow under -race.
@@ -57,16 +89,23 @@ type Fosite struct {
 	// Scopes are the scopes the clients may request (exact match). A
 	// refresh token is issued when offline or offline_access is granted.
 	Scopes []string
+	// AssertionClients are the private_key_jwt clients registered with
+	// WithAssertionClients.
+	AssertionClients []AssertionClient
 
 	provider   fosite.OAuth2Provider
 	counter    *tokenCounter
 	httpClient *http.Client
+
+	mu         sync.Mutex
+	assertions []string
 }
 
 // StartFosite starts a fosite authorization server on 127.0.0.1 with the
-// clients and user described on [Fosite]. Access tokens are opaque (HMAC)
-// and valid for one hour. The server is closed by t.Cleanup.
-func StartFosite(t testing.TB) *Fosite {
+// clients and user described on [Fosite], and those opts add. Access
+// tokens are opaque (HMAC) and valid for one hour. The server is closed by
+// t.Cleanup.
+func StartFosite(t testing.TB, opts ...FositeOption) *Fosite {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	base := "http://" + srv.Listener.Addr().String()
@@ -79,6 +118,9 @@ func StartFosite(t testing.TB) *Fosite {
 		User:          User{Username: "alice", Password: randomSecret()},
 		Scopes:        []string{"openid", "offline", "offline_access", "api"},
 		counter:       newTokenCounter(fositeTokenPath),
+	}
+	for _, opt := range opts {
+		opt(f)
 	}
 	provider, err := f.newProvider()
 	if err != nil {
@@ -113,6 +155,9 @@ func (f *Fosite) newProvider() (fosite.OAuth2Provider, error) {
 			return nil, err
 		}
 		store.Clients[c.ID] = oc
+	}
+	for _, c := range f.AssertionClients {
+		store.Clients[c.ID] = f.newAssertionClient(c)
 	}
 	store.Users[f.User.Username] = storage.MemoryUserRelation{Username: f.User.Username, Password: f.User.Password}
 
@@ -153,6 +198,23 @@ func (f *Fosite) newClient(c Client) (fosite.Client, error) {
 	}, nil
 }
 
+// newAssertionClient registers c's key as its JWKS and pins its alg.
+func (f *Fosite) newAssertionClient(c AssertionClient) fosite.Client {
+	return &fosite.DefaultOpenIDConnectClient{
+		DefaultClient: &fosite.DefaultClient{
+			ID:            c.ID,
+			GrantTypes:    []string{"password", "refresh_token", "client_credentials"},
+			ResponseTypes: []string{"code", "id_token"},
+			Scopes:        f.Scopes,
+		},
+		JSONWebKeys: &jose.JSONWebKeySet{Keys: []jose.JSONWebKey{
+			{Key: c.Key, KeyID: c.KeyID, Algorithm: c.Alg, Use: "sig"},
+		}},
+		TokenEndpointAuthMethod:           AuthMethodPrivateKeyJWT,
+		TokenEndpointAuthSigningAlgorithm: c.Alg,
+	}
+}
+
 // serveToken is fosite's token endpoint. As a real deployment's consent
 // step would, it grants the requested scopes of password and
 // client_credentials requests; fosite has already checked them against the
@@ -160,6 +222,7 @@ func (f *Fosite) newClient(c Client) (fosite.Client, error) {
 func (f *Fosite) serveToken(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	ar, err := f.provider.NewAccessRequest(ctx, r, newFositeSession())
+	f.recordAssertion(r)
 	if err != nil {
 		f.provider.WriteAccessError(ctx, w, ar, err)
 		return
@@ -180,6 +243,24 @@ func (f *Fosite) serveToken(w http.ResponseWriter, r *http.Request) {
 func (f *Fosite) serveRevocation(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	f.provider.WriteRevocationResponse(ctx, w, f.provider.NewRevocationRequest(ctx, r))
+}
+
+// recordAssertion keeps the client assertion of a token request that
+// fosite has parsed.
+func (f *Fosite) recordAssertion(r *http.Request) {
+	if a := r.PostForm.Get("client_assertion"); a != "" {
+		f.mu.Lock()
+		f.assertions = append(f.assertions, a)
+		f.mu.Unlock()
+	}
+}
+
+// ClientAssertions returns the client assertions the token endpoint has
+// received, in order, rejected ones included.
+func (f *Fosite) ClientAssertions() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.assertions...)
 }
 
 // TokenRequests returns how many POST requests reached the token endpoint,

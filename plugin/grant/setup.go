@@ -17,13 +17,23 @@ type Setup struct {
 	Endpoints endpoint.Endpoints
 	// Scopes to request.
 	Scopes []string
+	// Claims is the claims request parameter sent with every token request
+	// ("" for none); see Claims.
+	Claims string
 }
 
 // NewSetup builds a Setup from the request's configuration: client_id,
-// client_auth and its secret, ca_file, the endpoints, and the scopes.
+// client_auth and its secret or certificate, ca_file, the endpoints, and
+// the scopes.
 func NewSetup(ctx context.Context, req *plugin.Request) (*Setup, error) {
 	cfg := req.Config
 	if err := cfg.Require("client_id"); err != nil {
+		return nil, err
+	}
+	// Client authentication first: a bad certificate is reported before
+	// any request, OpenID discovery included.
+	auth, err := oauth.AuthFromConfig(cfg)
+	if err != nil {
 		return nil, err
 	}
 	hc, err := oauth.HTTPClientFromConfig(cfg)
@@ -34,16 +44,17 @@ func NewSetup(ctx context.Context, req *plugin.Request) (*Setup, error) {
 	if err != nil {
 		return nil, err
 	}
-	auth, err := oauth.AuthFromConfig(cfg)
-	if err != nil {
-		return nil, err
-	}
 	scopes, err := Scopes(req)
 	if err != nil {
 		return nil, err
 	}
-	c := &oauth.Client{TokenURL: ep.Token, ClientID: cfg.String("client_id"), Auth: auth, HTTPClient: hc, Logger: req.Logger}
-	return &Setup{Client: c, Endpoints: ep, Scopes: scopes}, nil
+	claims, err := Claims(req)
+	if err != nil {
+		return nil, err
+	}
+	c := &oauth.Client{TokenURL: ep.Token, ClientID: cfg.String("client_id"), Auth: auth, Issuer: ep.Issuer,
+		HTTPClient: hc, Logger: req.Logger}
+	return &Setup{Client: c, Endpoints: ep, Scopes: scopes, Claims: claims}, nil
 }
 
 // Scopes returns the request's scopes, else the profile's "scopes" key,

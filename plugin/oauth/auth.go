@@ -30,9 +30,15 @@ type AuthRequest struct {
 	// Header holds the request headers, e.g. for Authorization.
 	Header http.Header
 	// TokenURL is the token endpoint, e.g. for an assertion's audience.
+	// A request to another endpoint of the server that authenticates the
+	// client (device authorization, PAR) still carries the token endpoint
+	// here, since that is the audience Entra and fosite expect.
 	TokenURL string
 	// ClientID is the Client's client id.
 	ClientID string
+	// Issuer is the authorization server's issuer identifier when known
+	// (from an authority or OpenID discovery), else "".
+	Issuer string
 }
 
 // None is the authentication of a public client: it sends client_id in the

@@ -25,6 +25,10 @@ type Client struct {
 	ClientID string
 	// Auth authenticates the client; nil means None (a public client).
 	Auth ClientAuth
+	// Issuer is the authorization server's issuer identifier, passed to
+	// Auth (a client assertion may name it as its audience); "" when
+	// unknown.
+	Issuer string
 	// HTTPClient sends the requests; nil means a shared client built by
 	// NewHTTPClient with default options. A replacement should not follow
 	// redirects either.
@@ -114,7 +118,7 @@ func (c *Client) attempt(ctx context.Context, host string, form url.Values, n in
 // newRequest builds one attempt's request: a fresh copy of form with
 // client_id, the client authentication applied, and the fixed headers.
 func (c *Client) newRequest(ctx context.Context, form url.Values) (*http.Request, error) {
-	ar := &AuthRequest{Form: cloneForm(form), Header: http.Header{}, TokenURL: c.TokenURL, ClientID: c.ClientID}
+	ar := &AuthRequest{Form: cloneForm(form), Header: http.Header{}, TokenURL: c.TokenURL, ClientID: c.ClientID, Issuer: c.Issuer}
 	if c.ClientID != "" {
 		ar.Form.Set("client_id", c.ClientID)
 	}

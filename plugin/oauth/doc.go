@@ -10,8 +10,10 @@
 //
 //   - Client authentication (RFC 6749 §2.3). A confidential client proves who
 //     it is with a secret in an HTTP Basic header ([SecretBasic]), a secret in
-//     the form ([SecretPost]) or, later, a signed JWT assertion. A public
-//     client sends only its client_id ([None]). The method is configured,
+//     the form ([SecretPost]), a JWT assertion signed with its certificate
+//     ([PrivateKeyJWT], see package assertion) or a ready-made federated
+//     assertion ([JWTAssertion]). A public client sends only its client_id
+//     ([None]). The method is configured,
 //     never guessed: x/oauth2's auto-detection sends every failed request
 //     twice. A [ClientAuth] is applied afresh to every attempt, so a
 //     single-use assertion is minted anew on each retry.
