@@ -1,0 +1,140 @@
+package workloadidentity
+
+import (
+	"context"
+	"errors"
+	"io"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+
+	"github.com/keyfob/keyfob/plugin"
+	"github.com/keyfob/keyfob/plugin/oauth"
+)
+
+// Configuration keys of this provider (besides client_id, tenant_id and
+// the endpoint keys every provider shares).
+const (
+	// KeySource names the assertion source: file, github or
+	// azure_pipelines. Empty infers it from the keys present.
+	KeySource = "federated_token_source"
+	// KeyAssertionFile is the file holding the federated token.
+	KeyAssertionFile = "client_assertion_file"
+	// KeyRequestURL is the OIDC token request URL of GitHub Actions or
+	// Azure Pipelines.
+	KeyRequestURL = "oidc_request_url"
+	// KeyRequestToken is the bearer token for KeyRequestURL (secret).
+	KeyRequestToken = "oidc_request_token"
+	// KeyAudience is the audience asked of GitHub's OIDC endpoint.
+	KeyAudience = "federated_token_audience"
+	// KeyServiceConnection is the Azure Pipelines service connection id.
+	KeyServiceConnection = "service_connection_id"
+)
+
+// The values of KeySource.
+const (
+	SourceFile           = "file"
+	SourceGitHub         = "github"
+	SourceAzurePipelines = "azure_pipelines"
+)
+
+// maxAssertionSize caps a federated token file; real ones are a few KiB.
+const maxAssertionSize = 64 << 10
+
+// sourceFromConfig picks and builds the assertion source. tokenURL is the
+// Entra token endpoint, whose cloud decides GitHub's default audience.
+func sourceFromConfig(cfg plugin.Config, hc *http.Client, tokenURL string) (source, error) {
+	kind := cfg.String(KeySource)
+	if kind == "" {
+		kind = inferSource(cfg)
+	}
+	switch kind {
+	case SourceFile:
+		if err := cfg.Require(KeyAssertionFile); err != nil {
+			return nil, err
+		}
+		return fileSource{path: plugin.ExpandHome(cfg.String(KeyAssertionFile))}, nil
+	case SourceGitHub:
+		return githubFromConfig(cfg, hc, tokenURL)
+	case SourceAzurePipelines:
+		return pipelinesFromConfig(cfg, hc)
+	case "":
+		return nil, plugin.Configf("%s needs a federated token: set %s (AZURE_FEDERATED_TOKEN_FILE), or run in GitHub Actions "+
+			"with id-token: write, or in Azure Pipelines with a service connection", Name, KeyAssertionFile)
+	}
+	return nil, plugin.Configf("key %s: unknown source %q (want %s, %s or %s)", KeySource, kind, SourceFile, SourceGitHub, SourceAzurePipelines)
+}
+
+// inferSource picks the source from the keys present: a file first (the
+// AKS webhook's), then an Azure Pipelines service connection, then GitHub.
+func inferSource(cfg plugin.Config) string {
+	switch {
+	case cfg.Has(KeyAssertionFile):
+		return SourceFile
+	case cfg.Has(KeyServiceConnection):
+		return SourceAzurePipelines
+	case cfg.Has(KeyRequestURL):
+		return SourceGitHub
+	}
+	return ""
+}
+
+// fileSource reads the federated token from a file on every call, so a
+// token the platform rotated is picked up at once.
+type fileSource struct {
+	path string
+}
+
+// assertion reads and trims the file. Errors name the file, never its
+// content.
+func (s fileSource) assertion(context.Context) (plugin.Secret, error) {
+	f, err := os.Open(s.path)
+	if err != nil {
+		return plugin.Secret{}, plugin.Configf("key %s: %s: %v", KeyAssertionFile, s.path, pathCause(err))
+	}
+	defer func() { _ = f.Close() }()
+	b, err := io.ReadAll(io.LimitReader(f, maxAssertionSize+1))
+	switch {
+	case err != nil:
+		return plugin.Secret{}, plugin.Configf("key %s: reading %s: %v", KeyAssertionFile, s.path, pathCause(err))
+	case len(b) > maxAssertionSize:
+		return plugin.Secret{}, plugin.Configf("key %s: %s is larger than %d KiB; not a token", KeyAssertionFile, s.path, maxAssertionSize>>10)
+	}
+	jwt := strings.TrimSpace(string(b))
+	if jwt == "" {
+		return plugin.Secret{}, plugin.Configf("key %s: %s is empty", KeyAssertionFile, s.path)
+	}
+	return plugin.NewSecret(jwt), nil
+}
+
+// pathCause strips the *fs.PathError, whose text repeats the path.
+func pathCause(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// requestEndpoint reads and checks the OIDC request URL and its bearer
+// token, shared by the GitHub and Azure Pipelines sources.
+func requestEndpoint(cfg plugin.Config, what string) (*url.URL, plugin.Secret, error) {
+	if err := cfg.Require(KeyRequestURL); err != nil {
+		return nil, plugin.Secret{}, plugin.Configf("%s source: %v", what, err)
+	}
+	raw := cfg.String(KeyRequestURL)
+	if err := oauth.CheckURL(raw); err != nil {
+		return nil, plugin.Secret{}, plugin.Configf("key %s: %v", KeyRequestURL, err)
+	}
+	u, _ := url.Parse(raw) // CheckURL parsed it
+	tok, err := cfg.Secret(KeyRequestToken)
+	if err != nil {
+		return nil, plugin.Secret{}, err
+	}
+	if tok.IsZero() {
+		return nil, plugin.Secret{}, plugin.Configf("%s source: key %s is required", what, KeyRequestToken)
+	}
+	return u, tok, nil
+}
