@@ -52,6 +52,9 @@ func (e *Env) selectProfile(c *commonFlags, fs *pflag.FlagSet) (*profile, error)
 	if err != nil {
 		return nil, err
 	}
+	if values, err = expandProfile(values, e.Getenv); err != nil {
+		return nil, err
+	}
 	if values["provider"] == "" {
 		return nil, plugin.Configf("profile %q has no provider (set provider in the config file or pass --provider)", name)
 	}

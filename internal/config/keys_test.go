@@ -29,14 +29,14 @@ func TestKeysTable(t *testing.T) {
 			bools = append(bools, k.Name)
 		}
 	}
-	want := []string{"actor_token", "assertion", "client_certificate_password", "client_secret", "password", "refresh_token", "subject_token"}
+	want := []string{"actor_token", "assertion", "client_certificate_password", "client_secret", "identity_secret", "oidc_request_token", "password", "refresh_token", "subject_token"}
 	if diff := cmp.Diff(want, sorted(secrets)); diff != "" {
 		t.Errorf("secret keys (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff([]string{"client_capabilities", "hosts", "scopes"}, sorted(lists)); diff != "" {
 		t.Errorf("list keys (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"use_id_token"}, bools); diff != "" {
+	if diff := cmp.Diff([]string{"client_assertion_x5c", "use_id_token"}, sorted(bools)); diff != "" {
 		t.Errorf("bool keys (-want +got):\n%s", diff)
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/keyfob/keyfob/host/cache"
 	"github.com/keyfob/keyfob/internal/config"
+	"github.com/keyfob/keyfob/internal/entraprofile"
 	"github.com/keyfob/keyfob/internal/output"
 	"github.com/keyfob/keyfob/internal/tokenkey"
 )
@@ -81,13 +82,17 @@ func profileValues(env Env, name string) (map[string]string, bool) {
 		return nil, false
 	}
 	p, err := f.Profile(name)
-	if err != nil || p.Values["provider"] == "" {
+	if err != nil {
+		return nil, false
+	}
+	values, err := entraprofile.Expand(p.Values, env.Getenv)
+	if err != nil || values["provider"] == "" {
 		return nil, false
 	}
 	if w := config.LiteralSecretWarning(path, f); w != "" {
 		_, _ = io.WriteString(env.Stderr, "keyfob: warning: "+w+"\n")
 	}
-	return p.Values, true
+	return values, true
 }
 
 // lookup returns a cached entry valid for minValidity and not due for its

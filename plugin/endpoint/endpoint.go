@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/keyfob/keyfob/plugin"
+	"github.com/keyfob/keyfob/plugin/entra"
 	"github.com/keyfob/keyfob/plugin/oauth"
 )
 
@@ -23,6 +24,10 @@ type Endpoints struct {
 	DeviceAuthorization string
 	Authorization       string
 	Revocation          string
+	// Tenant is the tenant segment of an Entra authority (a tenant id or
+	// domain, common, organizations or consumers); "" when the endpoints
+	// did not come from an authority.
+	Tenant string
 }
 
 // Resolve returns the profile's endpoints. Explicit keys win over derived
@@ -80,6 +85,7 @@ func FromAuthority(authority string) (Endpoints, error) {
 		Token:               a + "/oauth2/v2.0/token",
 		DeviceAuthorization: a + "/oauth2/v2.0/devicecode",
 		Authorization:       a + "/oauth2/v2.0/authorize",
+		Tenant:              entra.TenantOf(a),
 	}, nil
 }
 

@@ -25,6 +25,7 @@ func TestResolve(t *testing.T) {
 				Token:               "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token",
 				DeviceAuthorization: "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/devicecode",
 				Authorization:       "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/authorize",
+				Tenant:              "contoso.onmicrosoft.com",
 			},
 		},
 		"explicit token_url wins over the authority": {
@@ -34,6 +35,7 @@ func TestResolve(t *testing.T) {
 				Token:               "https://idp.example.com/t",
 				DeviceAuthorization: "https://login.microsoftonline.com/common/oauth2/v2.0/devicecode",
 				Authorization:       "https://login.microsoftonline.com/common/oauth2/v2.0/authorize",
+				Tenant:              "common",
 			},
 		},
 		"token_url alone":                    {cfg: plugin.Config{"token_url": "http://127.0.0.1:8080/token"}, want: Endpoints{Token: "http://127.0.0.1:8080/token"}},

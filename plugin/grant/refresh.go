@@ -8,14 +8,14 @@ import (
 	"strings"
 
 	"github.com/keyfob/keyfob/plugin"
+	"github.com/keyfob/keyfob/plugin/entra"
 	"github.com/keyfob/keyfob/plugin/oauth"
 )
 
 // Refresh redeems a refresh token (RFC 6749 §6) for the setup's scopes.
 func (s *Setup) Refresh(ctx context.Context, refreshToken plugin.Secret) (*oauth.TokenResponse, error) {
 	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refreshToken.Reveal()}}
-	s.addScope(form)
-	return s.Client.Token(ctx, form)
+	return s.Send(ctx, form)
 }
 
 // RefreshFromState tries the refresh token kept in req.State. It reports
@@ -39,18 +39,30 @@ func (s *Setup) RefreshFromState(ctx context.Context, req *plugin.Request) (*plu
 	return tok, err == nil, err
 }
 
-// addScope sets the space-separated scope parameter when there are scopes.
-func (s *Setup) addScope(form url.Values) {
+// Send is the one way Post and Refresh reach the token endpoint; a
+// provider that must see the raw response (a device-code poll) uses it
+// too. It sets the scope and claims parameters on form, refuses before any
+// request a grant that the authority's Entra tenant does not allow
+// (entra.CheckGrant), and adds a hint to an Entra error response
+// (entra.Wrap; errors.As still finds the *plugin.OAuthError).
+func (s *Setup) Send(ctx context.Context, form url.Values) (*oauth.TokenResponse, error) {
 	if len(s.Scopes) > 0 {
 		form.Set("scope", strings.Join(s.Scopes, " "))
 	}
+	if s.Claims != "" {
+		form.Set("claims", s.Claims)
+	}
+	if err := entra.CheckGrant(s.Endpoints.Tenant, form); err != nil {
+		return nil, err
+	}
+	tr, err := s.Client.Token(ctx, form)
+	return tr, entra.Wrap(err)
 }
 
-// Post sends a grant's form with the setup's scopes and converts the
-// response.
+// Post sends a grant's form with the setup's scopes and claims and
+// converts the response.
 func (s *Setup) Post(ctx context.Context, form url.Values, account string) (*plugin.Token, error) {
-	s.addScope(form)
-	tr, err := s.Client.Token(ctx, form)
+	tr, err := s.Send(ctx, form)
 	if err != nil {
 		return nil, err
 	}
