@@ -18,15 +18,7 @@ const Name = "client_credentials"
 var Info = plugin.ProviderInfo{
 	Name:        Name,
 	Description: "an application's own token (client secret or certificate)",
-	Keys: []plugin.KeyInfo{
-		{Name: "client_id", Required: true, Description: "application (client) id"},
-		{Name: "client_secret", Secret: true, Description: "client secret"},
-		{Name: "client_certificate", Description: "PEM or PFX certificate for private_key_jwt, instead of a secret"},
-		{Name: "client_certificate_password", Secret: true, Description: "password of a PFX certificate"},
-		{Name: "client_auth", Description: "client_secret_basic, client_secret_post, private_key_jwt or none"},
-		{Name: "token_url", Description: "token endpoint (or authority / issuer)"},
-		{Name: "scopes", List: true, Description: "scopes, e.g. https://graph.microsoft.com/.default"},
-	},
+	Keys:        grant.ClientKeys(),
 }
 
 // Provider implements plugin.Provider.

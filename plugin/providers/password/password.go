@@ -20,16 +20,10 @@ const Name = "password"
 var Info = plugin.ProviderInfo{
 	Name:        Name,
 	Description: "resource owner password credentials (ROPC)",
-	Keys: []plugin.KeyInfo{
-		{Name: "client_id", Required: true, Description: "application (client) id"},
-		{Name: "client_secret", Secret: true, Description: "client secret, for a confidential client"},
-		{Name: "client_certificate", Description: "PEM or PFX certificate for private_key_jwt, instead of a secret"},
-		{Name: "client_certificate_password", Secret: true, Description: "password of a PFX certificate"},
+	Keys: append([]plugin.KeyInfo{
 		{Name: "username", Required: true, Description: "user name"},
 		{Name: "password", Required: true, Secret: true, Description: "password (env: or file: reference)"},
-		{Name: "token_url", Description: "token endpoint (or authority / issuer)"},
-		{Name: "scopes", List: true, Description: "scopes; add offline_access for a refresh token"},
-	},
+	}, grant.ClientKeys()...),
 }
 
 // Provider implements plugin.Provider.

@@ -20,15 +20,9 @@ const Name = "refresh_token"
 var Info = plugin.ProviderInfo{
 	Name:        Name,
 	Description: "redeem an explicit refresh token",
-	Keys: []plugin.KeyInfo{
-		{Name: "client_id", Required: true, Description: "application (client) id"},
-		{Name: "client_secret", Secret: true, Description: "client secret, for a confidential client"},
-		{Name: "client_certificate", Description: "PEM or PFX certificate for private_key_jwt, instead of a secret"},
-		{Name: "client_certificate_password", Secret: true, Description: "password of a PFX certificate"},
+	Keys: append([]plugin.KeyInfo{
 		{Name: "refresh_token", Required: true, Secret: true, Description: "refresh token (env: or file: reference)"},
-		{Name: "token_url", Description: "token endpoint (or authority / issuer)"},
-		{Name: "scopes", List: true, Description: "scopes (at most those originally granted)"},
-	},
+	}, grant.ClientKeys()...),
 }
 
 // Provider implements plugin.Provider.

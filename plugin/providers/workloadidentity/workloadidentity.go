@@ -77,7 +77,7 @@ func newSetup(ctx context.Context, req *plugin.Request) (*grant.Setup, error) {
 	if len(scopes) == 0 {
 		return nil, plugin.Configf("key scopes (or resource) is required, e.g. https://management.azure.com/.default")
 	}
-	c := &oauth.Client{TokenURL: ep.Token, ClientID: cfg.String("client_id"), Auth: assertionAuth{src: src},
+	c := &oauth.Client{TokenURL: ep.Token, ClientID: cfg.String("client_id"), Auth: assertionAuth(src),
 		HTTPClient: hc, Logger: req.Logger}
 	return &grant.Setup{Client: c, Endpoints: ep, Scopes: scopes}, nil
 }
