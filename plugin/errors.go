@@ -150,3 +150,26 @@ func (e *OAuthError) Retryable() bool {
 
 // oneLine collapses whitespace so a message stays on one line.
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// Errorf returns an error of kind — one of ErrConfig, ErrRefused,
+// ErrInteractionRequired or ErrUnavailable — with a formatted one-line
+// message that does not repeat the sentinel's text. Errors given with %w
+// stay reachable through errors.Is and errors.As, so Errorf(ErrUnavailable,
+// "%w", err) reclassifies err while keeping its message and chain.
+func Errorf(kind error, format string, args ...any) error {
+	return &classified{kind: kind, err: fmt.Errorf(format, args...)}
+}
+
+// classified is an error put in a kind by Errorf.
+type classified struct {
+	kind error
+	err  error
+}
+
+func (e *classified) Error() string   { return e.err.Error() }
+func (e *classified) Unwrap() []error {
+	if inner := errors.Unwrap(e.err); inner != nil {
+		return []error{e.kind, inner}
+	}
+	return []error{e.kind}
+}

@@ -164,3 +164,20 @@ func TestConfigfWrapsWithoutRepeating(t *testing.T) {
 		t.Errorf("Configf (-want +got):\n%s", diff)
 	}
 }
+
+func TestErrorf(t *testing.T) {
+	t.Parallel()
+	oe := &plugin.OAuthError{Code: "invalid_grant", StatusCode: 400}
+	err := plugin.Errorf(plugin.ErrUnavailable, "reading: %w", oe)
+	if plugin.KindOf(err) != plugin.KindUnavailable || err.Error() != "reading: "+oe.Error() {
+		t.Errorf("plugin.Errorf with %%w: kind %v, message %q", plugin.KindOf(err), err)
+	}
+	var got *plugin.OAuthError
+	if !errors.As(err, &got) || got != oe {
+		t.Error("plugin.Errorf lost the wrapped *plugin.OAuthError")
+	}
+	plain := plugin.Errorf(plugin.ErrConfig, "key %s is bad", "x")
+	if !errors.Is(plain, plugin.ErrConfig) || errors.As(plain, &got) || plain.Error() != "key x is bad" {
+		t.Errorf("plugin.Errorf without %%w: %v", plain)
+	}
+}

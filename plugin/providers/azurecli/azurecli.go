@@ -82,5 +82,5 @@ func claimsError(cmd *command, claims string) error {
 	if len(cmd.scopes) > 0 {
 		login += " --scope " + strings.Join(cmd.scopes, " ")
 	}
-	return failf(plugin.ErrInteractionRequired, "the Azure CLI cannot meet a claims challenge without a sign-in; run: %s", login)
+	return plugin.Errorf(plugin.ErrInteractionRequired, "the Azure CLI cannot meet a claims challenge without a sign-in; run: %s", login)
 }

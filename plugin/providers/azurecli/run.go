@@ -86,9 +86,9 @@ func (p Provider) run(ctx context.Context, path string, c *command, env []string
 	case err == nil:
 		return stdout.Bytes(), nil
 	case ctx.Err() != nil:
-		return nil, &kindError{kind: plugin.ErrUnavailable, msg: "az account get-access-token: " + ctx.Err().Error(), cause: ctx.Err()}
+		return nil, plugin.Errorf(plugin.ErrUnavailable, "az account get-access-token: %w", ctx.Err())
 	case runCtx.Err() != nil:
-		return nil, failf(plugin.ErrUnavailable, "az account get-access-token did not finish within %v", timeout)
+		return nil, plugin.Errorf(plugin.ErrUnavailable, "az account get-access-token did not finish within %v", timeout)
 	}
 	return nil, runError(err, stderr.String(), c)
 }
@@ -103,9 +103,9 @@ func runError(err error, stderr string, c *command) error {
 	msg := azMessage(stderr)
 	switch {
 	case strings.Contains(strings.ToLower(stderr), "az login"):
-		return failf(plugin.ErrInteractionRequired, "the Azure CLI is not signed in, or its sign-in expired; run az login%s (az: %s)", c.tenantArg(), msg)
+		return plugin.Errorf(plugin.ErrInteractionRequired, "the Azure CLI is not signed in, or its sign-in expired; run az login%s (az: %s)", c.tenantArg(), msg)
 	case strings.Contains(stderr, "AADSTS"):
-		return failf(plugin.ErrRefused, "az account get-access-token: %s", msg)
+		return plugin.Errorf(plugin.ErrRefused, "az account get-access-token: %s", msg)
 	}
 	return fmt.Errorf("az account get-access-token failed (%v): %s", exitErr, msg)
 }

@@ -47,7 +47,7 @@ func (p Provider) fetch(ctx context.Context, req *plugin.Request, ep *endpoint, 
 		}
 		req.Logger.Debug("retrying managed identity token request", "host", host, "attempt", attempt, "wait", wait.String(), "error", err.Error())
 		if werr := sleep(ctx, wait); werr != nil {
-			return nil, wrapKind(plugin.ErrUnavailable, fmt.Errorf("%w (gave up waiting to retry: %v)", err, werr))
+			return nil, plugin.Errorf(plugin.ErrUnavailable, "%w (gave up waiting to retry: %v)", err, werr)
 		}
 	}
 }
@@ -60,7 +60,7 @@ func (p Provider) attempt(ctx context.Context, host string, build func(context.C
 	}
 	resp, err := p.httpClient().Do(r)
 	if err != nil {
-		return nil, failf(plugin.ErrUnavailable, "managed identity endpoint %s: %v", host, transportCause(ctx, err))
+		return nil, plugin.Errorf(plugin.ErrUnavailable, "managed identity endpoint %s: %v", host, transportCause(ctx, err))
 	}
 	defer func() { _ = resp.Body.Close() }()
 	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
@@ -69,9 +69,9 @@ func (p Provider) attempt(ctx context.Context, host string, build func(context.C
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBodySize+1))
 	switch {
 	case err != nil:
-		return nil, failf(plugin.ErrUnavailable, "managed identity endpoint %s: reading the answer: %v", host, transportCause(ctx, err))
+		return nil, plugin.Errorf(plugin.ErrUnavailable, "managed identity endpoint %s: reading the answer: %v", host, transportCause(ctx, err))
 	case len(body) > maxBodySize:
-		return nil, failf(plugin.ErrUnavailable, "managed identity endpoint %s: the answer exceeds 1 MiB", host)
+		return nil, plugin.Errorf(plugin.ErrUnavailable, "managed identity endpoint %s: the answer exceeds 1 MiB", host)
 	}
 	tr, err := oauth.ParseTokenResponse(body, resp.StatusCode, time.Now())
 	return tr, annotate(err, host, resp.Header, body)
@@ -135,11 +135,11 @@ func (p Provider) retryDelay(ctx context.Context, err error, attempt int) (time.
 // (exit 5) like 429 and 5xx. A connection failure to IMDS gets a hint.
 func finalError(ep *endpoint, err error) error {
 	if oe, ok := retryable(err); ok && oe.Kind() != plugin.KindUnavailable {
-		return wrapKind(plugin.ErrUnavailable, err)
+		return plugin.Errorf(plugin.ErrUnavailable, "%w", err)
 	}
-	var ke *kindError
-	if ep.source == SourceIMDS && errors.As(err, &ke) && ke.kind == plugin.ErrUnavailable {
-		return failf(plugin.ErrUnavailable, "%v (is this an Azure VM or AKS node with a managed identity?)", err)
+	var oe *plugin.OAuthError
+	if ep.source == SourceIMDS && plugin.KindOf(err) == plugin.KindUnavailable && !errors.As(err, &oe) {
+		return plugin.Errorf(plugin.ErrUnavailable, "%v (is this an Azure VM or AKS node with a managed identity?)", err)
 	}
 	return err
 }

@@ -110,19 +110,19 @@ func fetchJWT(hc *http.Client, req *http.Request, what, field string) (plugin.Se
 	host := req.URL.Host
 	resp, err := hc.Do(req)
 	if err != nil {
-		return plugin.Secret{}, failf(plugin.ErrUnavailable, "%s token request to %s: %v", what, host, cause(req.Context(), err))
+		return plugin.Secret{}, plugin.Errorf(plugin.ErrUnavailable, "%s token request to %s: %v", what, host, cause(req.Context(), err))
 	}
 	defer func() { _ = resp.Body.Close() }()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswerSize+1))
 	if err != nil {
-		return plugin.Secret{}, failf(plugin.ErrUnavailable, "%s token request to %s: reading the answer: %v", what, host, cause(req.Context(), err))
+		return plugin.Secret{}, plugin.Errorf(plugin.ErrUnavailable, "%s token request to %s: reading the answer: %v", what, host, cause(req.Context(), err))
 	}
 	if resp.StatusCode != http.StatusOK {
 		return plugin.Secret{}, statusError(what, host, resp.StatusCode)
 	}
 	jwt := stringField(body, field)
 	if len(body) > maxAnswerSize || jwt == "" {
-		return plugin.Secret{}, failf(plugin.ErrUnavailable, "%s token request to %s: the answer has no %q string", what, host, field)
+		return plugin.Secret{}, plugin.Errorf(plugin.ErrUnavailable, "%s token request to %s: the answer has no %q string", what, host, field)
 	}
 	return plugin.NewSecret(jwt), nil
 }
@@ -146,7 +146,7 @@ func statusError(what, host string, status int) error {
 	if status == http.StatusTooManyRequests || status >= 500 {
 		kind = plugin.ErrUnavailable
 	}
-	return failf(kind, "%s token request to %s: HTTP %d", what, host, status)
+	return plugin.Errorf(kind, "%s token request to %s: HTTP %d", what, host, status)
 }
 
 // cause names a transport failure without the URL, which *url.Error
