@@ -166,7 +166,7 @@ type classified struct {
 	err  error
 }
 
-func (e *classified) Error() string   { return e.err.Error() }
+func (e *classified) Error() string { return e.err.Error() }
 func (e *classified) Unwrap() []error {
 	if inner := errors.Unwrap(e.err); inner != nil {
 		return []error{e.kind, inner}
