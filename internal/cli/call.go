@@ -28,7 +28,8 @@ func (e *Env) getToken(ctx context.Context, c *commonFlags, p *profile, state []
 		return nil, err
 	}
 	logger := newLogger(e.Stderr, e.Getenv("KEYFOB_LOG"))
-	pl, err := host.Launch(ctx, host.Options{Path: path, SHA256: p.Values["plugin_sha256"], Logger: logger})
+	pl, err := host.Launch(ctx, host.Options{Path: path, SHA256: p.Values["plugin_sha256"], Logger: logger,
+		Interaction: e.interaction(p, c.interact)})
 	if err != nil {
 		return nil, err
 	}

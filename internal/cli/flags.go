@@ -16,6 +16,7 @@ type commonFlags struct {
 	minValidity  time.Duration
 	claims       string
 	lockTimeout  time.Duration
+	interact     interactOptions
 	keys         map[string]*keyFlag
 }
 
