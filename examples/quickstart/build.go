@@ -26,11 +26,14 @@ func buildKeyfob(ctx context.Context, dir string) (string, error) {
 	return bin, nil
 }
 
-// goTool is the go command that runs this program, else the one on PATH.
+// goTool is the go command of the toolchain that ran this program (go
+// run sets $GOROOT for it), else the one on PATH.
 func goTool() string {
-	p := filepath.Join(runtime.GOROOT(), "bin", "go")
-	if _, err := os.Stat(p); err == nil {
-		return p
+	if root := os.Getenv("GOROOT"); root != "" {
+		p := filepath.Join(root, "bin", "go")
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
 	}
 	return "go"
 }
