@@ -58,4 +58,7 @@ func describeNegative(l *Listing, b []byte) {
 	}
 	parts, _ := parseAccessKey(f.Key)
 	l.Account, l.Scopes, l.ExpiresAt, l.Detail = parts.User, parts.Scopes, f.Until, f.Kind
+	if st, ok := parseStateKey(f.Key); ok {
+		l.Profile, l.Account = st.Profile, st.Account
+	}
 }

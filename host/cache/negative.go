@@ -16,6 +16,11 @@ const (
 	// NegativeInvalidClient records that the server refused the client's
 	// credentials, so retrying before the configuration changes is futile.
 	NegativeInvalidClient = "invalid_client"
+	// NegativeSigninDeclined records, under a StateKey, that a person was
+	// asked to sign in and declined or did not answer in time, so that
+	// calls that follow fail at once instead of asking again (a sign-in
+	// cooldown).
+	NegativeSigninDeclined = "signin_declined"
 )
 
 // Negative is a remembered failure, so that processes that run in quick
@@ -24,7 +29,8 @@ const (
 type Negative struct {
 	// Until is when the entry stops applying.
 	Until time.Time `json:"until"`
-	// Kind is NegativeThrottled or NegativeInvalidClient.
+	// Kind is NegativeThrottled, NegativeInvalidClient or
+	// NegativeSigninDeclined.
 	Kind string `json:"kind"`
 	// Message is the one-line error to show again; never a secret.
 	Message string `json:"message,omitempty"`
@@ -38,8 +44,9 @@ type negativeFile struct {
 	Negative
 }
 
-// PutNegative stores n under key (usually an AccessKey), replacing any
-// earlier one. Whitespace in Message is collapsed to keep it on one line.
+// PutNegative stores n under key (an AccessKey, or a StateKey for
+// NegativeSigninDeclined), replacing any earlier one. Whitespace in
+// Message is collapsed to keep it on one line.
 func (c *Cache) PutNegative(key string, n Negative) error {
 	if n.Until.IsZero() || n.Kind == "" {
 		return errors.New("put negative: Until and Kind are required")
