@@ -62,3 +62,51 @@ func (r *tokenRequest) set(name, value string) bool {
 	}
 	return err == nil
 }
+
+// hostArgs is a host protocol's command line that the front understands:
+// the flags of parseToken but -o, and positional arguments (the action,
+// Terraform's host).
+type hostArgs struct {
+	profile     string
+	scopes      []string
+	minValidity time.Duration
+	minSet      bool // --min-validity was given
+	positional  []string
+}
+
+// parseHostArgs parses a host protocol's arguments; any flag the front
+// does not handle makes it decline.
+func parseHostArgs(args []string) (hostArgs, bool) {
+	a := hostArgs{minValidity: time.Minute}
+	for i := 0; i < len(args); i++ {
+		arg := args[i]
+		if !strings.HasPrefix(arg, "-") || arg == "-" {
+			a.positional = append(a.positional, arg)
+			continue
+		}
+		name, value, inline := splitFlag(arg)
+		if name == "-o" || name == "--output" {
+			return a, false
+		}
+		if !inline {
+			if i+1 >= len(args) || !takesValue(name) {
+				return a, false
+			}
+			i++
+			value = args[i]
+		}
+		var r tokenRequest
+		if !r.set(name, value) {
+			return a, false
+		}
+		switch name {
+		case "-p", "--profile":
+			a.profile = r.profile
+		case "--scope":
+			a.scopes = append(a.scopes, value)
+		case "--min-validity":
+			a.minValidity, a.minSet = r.minValidity, true
+		}
+	}
+	return a, true
+}

@@ -18,10 +18,18 @@ const EngineName = "keyfob-engine"
 // engine, since the plugin face needs gRPC.
 func Main() {
 	home, _ := os.UserHomeDir()
-	env := Env{Args: os.Args[1:], Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Home: home, Now: time.Now}
+	in := NewInput(os.Stdin)
+	env := Env{Program: os.Args[0], Args: os.Args[1:], Stdin: in, Stdout: os.Stdout, Stderr: os.Stderr,
+		Getenv: os.Getenv, Home: home, Now: time.Now}
 	if os.Getenv(pluginCookieKey) != pluginCookieValue {
 		if code, ok := Run(env); ok {
 			os.Exit(code)
+		}
+	}
+	if data, read := in.Consumed(); read {
+		if err := replaceStdin(data); err != nil {
+			fmt.Fprintf(os.Stderr, "keyfob: cannot hand standard input to %s: %v\n", EngineName, err)
+			os.Exit(1)
 		}
 	}
 	execEngine()
@@ -35,7 +43,8 @@ const (
 )
 
 // execEngine replaces this process with the engine, keeping argv, the
-// environment and the standard streams (nothing has been read from them).
+// environment and the standard streams (standard input holds what the
+// front read of it, see replaceStdin).
 func execEngine() {
 	path, err := enginePath()
 	if err == nil {

@@ -17,13 +17,20 @@ import (
 	"github.com/keyfob/keyfob/host/cache"
 	"github.com/keyfob/keyfob/internal/config"
 	"github.com/keyfob/keyfob/internal/entraprofile"
+	"github.com/keyfob/keyfob/internal/hostproto"
 	"github.com/keyfob/keyfob/internal/output"
 	"github.com/keyfob/keyfob/internal/tokenkey"
 )
 
 // Env is what the front reads and writes.
 type Env struct {
-	Args   []string
+	// Program is argv[0]: a helper name (git-credential-keyfob) selects
+	// its protocol, as in the engine (hostproto.Dispatch).
+	Program string
+	Args    []string
+	// Stdin is read only for the protocols whose request comes on stdin;
+	// what was read is kept for the engine. nil reads as empty.
+	Stdin  *Input
 	Stdout io.Writer
 	Stderr io.Writer
 	Getenv func(string) string
@@ -33,16 +40,32 @@ type Env struct {
 
 // Run answers args from the cache if it can. It returns the exit code and
 // true when it answered, or false when the engine must run instead; it
-// writes nothing in that case.
+// writes nothing to stdout in that case (it may have read stdin: see
+// Input.Consumed).
 func Run(env Env) (code int, handled bool) {
-	if len(env.Args) == 0 || env.Args[0] != "token" {
+	args := hostproto.Dispatch(env.Program, env.Args)
+	if len(args) == 0 {
 		return 0, false
 	}
-	req, ok := parseToken(env.Args[1:])
-	if !ok {
-		return 0, false
+	switch args[0] {
+	case "token":
+		req, ok := parseToken(args[1:])
+		if !ok {
+			return 0, false
+		}
+		return serveToken(env, req)
+	case "git":
+		return serveGit(env, args[1:])
+	case "kubectl":
+		return serveKubectl(env, args[1:])
+	case "docker":
+		return serveDocker(env, args[1:])
+	case "bazel":
+		return serveBazel(env, args[1:])
+	case "terraform":
+		return serveTerraform(env, args[1:])
 	}
-	return serveToken(env, req)
+	return 0, false
 }
 
 // tokenRequest is a keyfob token command line the front understands.
@@ -72,15 +95,34 @@ func serveToken(env Env, r tokenRequest) (int, bool) {
 
 // profileValues loads the selected profile the way the engine does.
 func profileValues(env Env, name string) (map[string]string, bool) {
+	f, ok := loadConfig(env)
+	if !ok {
+		return nil, false
+	}
+	name, err := config.SelectProfile(name, env.Getenv, f)
+	if err != nil {
+		return nil, false
+	}
+	return expanded(env, f, name)
+}
+
+// loadConfig reads the configuration file and warns, as the engine does,
+// about literal secrets in a file others can read.
+func loadConfig(env Env) (*config.File, bool) {
 	path := config.PathFrom(env.Getenv, env.Home)
 	f, err := config.Load(path)
 	if err != nil {
 		return nil, false
 	}
-	name, err = config.SelectProfile(name, env.Getenv, f)
-	if err != nil {
-		return nil, false
+	if w := config.LiteralSecretWarning(path, f); w != "" {
+		_, _ = io.WriteString(env.Stderr, "keyfob: warning: "+w+"\n")
 	}
+	return f, true
+}
+
+// expanded returns a configured profile's values with its Entra
+// shorthands expanded; false when the engine must report a problem.
+func expanded(env Env, f *config.File, name string) (map[string]string, bool) {
 	p, err := f.Profile(name)
 	if err != nil {
 		return nil, false
@@ -89,15 +131,18 @@ func profileValues(env Env, name string) (map[string]string, bool) {
 	if err != nil || values["provider"] == "" {
 		return nil, false
 	}
-	if w := config.LiteralSecretWarning(path, f); w != "" {
-		_, _ = io.WriteString(env.Stderr, "keyfob: warning: "+w+"\n")
-	}
 	return values, true
 }
 
 // lookup returns a cached entry valid for minValidity and not due for its
 // early refresh.
 func lookup(env Env, req tokenkey.Request, minValidity time.Duration) (*cache.Entry, bool) {
+	return lookupKey(env, tokenkey.Access(req, config.IsSecret), func(*cache.Entry) time.Duration { return minValidity })
+}
+
+// lookupKey returns the entry under key if it is valid for the minimum
+// validity minValidity gives for it, and not due for its early refresh.
+func lookupKey(env Env, key string, minValidity func(*cache.Entry) time.Duration) (*cache.Entry, bool) {
 	dir, err := cache.Dir(env.Getenv)
 	if err != nil {
 		return nil, false
@@ -106,9 +151,9 @@ func lookup(env Env, req tokenkey.Request, minValidity time.Duration) (*cache.En
 	if err != nil {
 		return nil, false
 	}
-	e, ok := c.Get(tokenkey.Access(req, config.IsSecret))
+	e, ok := c.Get(key)
 	now := env.Now()
-	if !ok || !cache.Valid(e, now, minValidity) || cache.NeedsRefresh(e, now) {
+	if !ok || !cache.Valid(e, now, minValidity(e)) || cache.NeedsRefresh(e, now) {
 		return nil, false
 	}
 	return e, true

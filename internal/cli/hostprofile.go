@@ -1,0 +1,130 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/keyfob/keyfob/host/cache"
+	"github.com/keyfob/keyfob/internal/config"
+	"github.com/keyfob/keyfob/internal/hostproto"
+	"github.com/keyfob/keyfob/plugin"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// registerHostFlags registers the common flags for a host protocol's
+// command, whose profile comes from -p or the request's host.
+func registerHostFlags(c *commonFlags, fs *pflag.FlagSet) {
+	c.register(fs)
+	fs.Lookup("profile").Usage = "profile name (default: the profile whose hosts match the request; never $KEYFOB_PROFILE or default_profile)"
+}
+
+// hostProfile selects the profile for a host protocol's request (CONTRACT
+// §5): -p, else a profile given wholly by flags (--provider), else the
+// profile whose hosts best match. It returns nil and no error when no
+// profile serves the request — the protocol's "nothing here" — having
+// said why on stderr when a selected profile refuses (see
+// hostproto.Refusal). The lean front makes the same choice.
+func (e *Env) hostProfile(c *commonFlags, fs *pflag.FlagSet, r hostproto.Request) (*profile, error) {
+	f, err := e.loadConfig()
+	if err != nil {
+		return nil, err
+	}
+	flags := c.keyValues(fs)
+	name, base, err := e.hostBase(c, f, flags, r)
+	if err != nil || name == "" {
+		return nil, err
+	}
+	values, err := config.Overlay(base, flags)
+	if err != nil {
+		return nil, err
+	}
+	if values, err = expandProfile(values, e.Getenv); err != nil {
+		return nil, err
+	}
+	if why := hostproto.Refusal(name, values, r, c.profile != "" || name == flagOnlyName); why != "" {
+		fmt.Fprintln(e.Stderr, "keyfob: "+why)
+		return nil, nil
+	}
+	if values["provider"] == "" {
+		return nil, plugin.Configf("profile %q has no provider (set provider in the config file or pass --provider)", name)
+	}
+	return &profile{Name: name, Values: values}, nil
+}
+
+// hostBase names the profile and returns its keys as written; "" when
+// none serves r.
+func (e *Env) hostBase(c *commonFlags, f *config.File, flags map[string][]string, r hostproto.Request) (string, map[string]string, error) {
+	switch {
+	case c.profile != "":
+		p, err := f.Profile(c.profile)
+		if err != nil && len(flags["provider"]) > 0 {
+			return c.profile, nil, nil // -p NAME naming a profile given wholly as flags
+		}
+		if err != nil {
+			return "", nil, err
+		}
+		return c.profile, p.Values, nil
+	case len(flags["provider"]) > 0:
+		return flagOnlyName, nil, nil
+	}
+	name, ok := hostproto.Choose(f, e.Getenv, "", r)
+	if !ok {
+		return "", nil, nil
+	}
+	p, err := f.Profile(name)
+	if err != nil {
+		return "", nil, err
+	}
+	return name, p.Values, nil
+}
+
+// peekCached returns the cached access token of a request, valid or not,
+// or nil.
+func (e *Env) peekCached(c *commonFlags, p *profile) *cache.Entry {
+	t, err := e.newCachedToken(c, p)
+	if err != nil {
+		return nil
+	}
+	ent, ok := t.cache.Get(t.key)
+	if !ok {
+		return nil
+	}
+	return ent
+}
+
+// dropCached removes the cached access token of a request, and the
+// entries derived from it under extraKeys, keeping the refresh state:
+// what git's erase and docker's erase ask for after a token was rejected.
+// When rejected is not empty, only that token is dropped: a rejection of
+// someone else's credential leaves keyfob's alone.
+func (e *Env) dropCached(c *commonFlags, p *profile, rejected string, extraKeys ...func(*cachedToken) string) error {
+	t, err := e.newCachedToken(c, p)
+	if err != nil {
+		return err
+	}
+	keys := []string{t.key}
+	for _, k := range extraKeys {
+		keys = append(keys, k(t))
+	}
+	for _, key := range keys {
+		ent, ok := t.cache.Get(key)
+		if !ok || (rejected != "" && ent.AccessToken != rejected) {
+			continue
+		}
+		if err := t.cache.Delete(key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// usageArgs makes a cobra argument check's complaint a usage error (exit
+// 2).
+func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := check(cmd, args); err != nil {
+			return &usageError{err}
+		}
+		return nil
+	}
+}

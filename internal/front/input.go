@@ -1,0 +1,66 @@
+package front
+
+import (
+	"errors"
+	"io"
+)
+
+// Input is the front's standard input. The front reads it only for the
+// protocols whose request comes on stdin (git, docker, Bazel), and keeps
+// every byte it read, so that when it declines, the engine can be given
+// the same input (see Consumed). The zero Input and a nil *Input read as
+// empty.
+type Input struct {
+	r    io.Reader
+	data []byte
+	read bool
+}
+
+// NewInput returns an Input reading r.
+func NewInput(r io.Reader) *Input { return &Input{r: r} }
+
+// errTooLarge is returned for input beyond a reader's limit.
+var errTooLarge = errors.New("standard input too large")
+
+// ReadAll reads to the end of input, at most limit bytes.
+func (in *Input) ReadAll(limit int) ([]byte, error) {
+	return in.ReadUntil(limit, func([]byte) bool { return false })
+}
+
+// ReadUntil reads until done reports the input complete or it ends, at
+// most limit bytes. It may read a little past the point done marks (all of
+// it is kept).
+func (in *Input) ReadUntil(limit int, done func([]byte) bool) ([]byte, error) {
+	if in == nil {
+		return nil, nil
+	}
+	in.read = true
+	if in.r == nil {
+		return in.data, nil
+	}
+	buf := make([]byte, 4096)
+	for !done(in.data) {
+		n, err := in.r.Read(buf)
+		in.data = append(in.data, buf[:n]...)
+		if len(in.data) > limit {
+			return nil, errTooLarge
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return in.data, nil
+}
+
+// Consumed returns what the front read from standard input, and whether
+// it read at all (an empty input that was read is not the same as an
+// untouched one: the engine must then see the end of input too).
+func (in *Input) Consumed() ([]byte, bool) {
+	if in == nil {
+		return nil, false
+	}
+	return in.data, in.read
+}

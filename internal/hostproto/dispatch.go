@@ -1,0 +1,51 @@
+package hostproto
+
+import (
+	"strings"
+)
+
+// The names the executable answers to as a host tool's helper (CONTRACT
+// §3). BazelHelper is keyfob's own: Bazel runs a helper with the single
+// argument "get" and no way to add flags, so it needs a name of its own.
+const (
+	GitHelper       = "git-credential-keyfob"
+	DockerHelper    = "docker-credential-keyfob"
+	TerraformHelper = "terraform-credentials-keyfob"
+	BazelHelper     = "bazel-credential-keyfob"
+)
+
+// HelperNames are the helper names, in the order install-helpers creates
+// them.
+var HelperNames = []string{GitHelper, DockerHelper, TerraformHelper, BazelHelper}
+
+// helperCommands maps a helper name to the keyfob command it is.
+var helperCommands = map[string]string{
+	GitHelper: "git", DockerHelper: "docker", TerraformHelper: "terraform", BazelHelper: "bazel",
+}
+
+// Dispatch returns the keyfob command line of a process started as argv0
+// with args: for a helper name (a ".exe" suffix ignored; Terraform's
+// versioned "terraform-credentials-keyfob_v1.2.3" too) the helper's
+// command followed by args, otherwise args unchanged.
+func Dispatch(argv0 string, args []string) []string {
+	if cmd := HelperCommand(argv0); cmd != "" {
+		return append([]string{cmd}, args...)
+	}
+	return args
+}
+
+// HelperCommand returns the keyfob command that the program name argv0
+// stands for, or "" when it is not a helper name.
+func HelperCommand(argv0 string) string {
+	name := argv0[strings.LastIndexAny(argv0, `/\`)+1:]
+	if strings.HasSuffix(strings.ToLower(name), ".exe") {
+		name = name[:len(name)-len(".exe")]
+	}
+	if cmd, ok := helperCommands[name]; ok {
+		return cmd
+	}
+	if strings.HasPrefix(name, TerraformHelper+"_v") {
+		return "terraform"
+	}
+	return ""
+}

@@ -1,0 +1,112 @@
+package hostproto
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/keyfob/keyfob/internal/config"
+	"github.com/keyfob/keyfob/internal/entraprofile"
+)
+
+// Hosts returns every profile's hosts patterns as the profile is used:
+// after entraprofile.Expand, so that a preset's hosts count. A profile
+// that does not expand (a configuration error, reported when it is used)
+// keeps the hosts written in the file.
+func Hosts(f *config.File, getenv func(string) string) map[string][]string {
+	out := map[string][]string{}
+	for _, name := range f.ProfileNames() {
+		p, err := f.Profile(name)
+		if err != nil {
+			continue
+		}
+		values := p.Values
+		if exp, err := entraprofile.Expand(p.Values, getenv); err == nil {
+			values = exp
+		}
+		if list := hostsOf(values); len(list) > 0 {
+			out[name] = list
+		}
+	}
+	return out
+}
+
+// hostsOf decodes a profile's hosts key.
+func hostsOf(values map[string]string) []string {
+	p := config.Profile{Values: values}
+	list, err := p.List("hosts")
+	if err != nil {
+		return nil
+	}
+	return list
+}
+
+// Choose picks the profile for a host protocol's request (CONTRACT §5):
+// flagProfile (-p) when given, else the profile whose hosts best match r.
+// It reports false when no profile serves r, which the protocol answers
+// with its "nothing here". It never falls back to default_profile,
+// $KEYFOB_PROFILE or the environment profile.
+func Choose(f *config.File, getenv func(string) string, flagProfile string, r Request) (string, bool) {
+	if flagProfile != "" {
+		return flagProfile, true
+	}
+	if r.Host == "" {
+		return "", false
+	}
+	return config.MatchHosts(Hosts(f, getenv), r.Host, "", r.User, r.URL)
+}
+
+// Refusal says why the selected profile, with its expanded values, must
+// not answer r, or returns "" when it may:
+//
+//   - the token would travel in plain text to another machine;
+//   - the profile was named with -p (explicit) but has hosts patterns,
+//     none of which matches r: a profile that says which hosts it serves
+//     never hands its token to another, so a helper configured for every
+//     host cannot leak it.
+//
+// A profile without hosts serves whatever it is explicitly selected for.
+// The caller treats a refusal as "nothing here" and shows the reason on
+// stderr.
+func Refusal(name string, values map[string]string, r Request, explicit bool) string {
+	if r.PlainText() {
+		return fmt.Sprintf("not sending the token of profile %q in plain text to %s (use https)", name, r.Host)
+	}
+	if !explicit {
+		return ""
+	}
+	hosts := hostsOf(values)
+	if len(hosts) == 0 {
+		return ""
+	}
+	if _, ok := config.MatchHosts(map[string][]string{name: hosts}, r.Host, "", r.User, r.URL); ok {
+		return ""
+	}
+	return fmt.Sprintf("profile %q does not serve %s (not in its hosts)", name, r.Host)
+}
+
+// DockerList is the answer to docker's list: every registry a profile
+// names by an exact host (host or host:port, no wildcard, URL or user),
+// with the user name docker is told for it.
+func DockerList(f *config.File, getenv func(string) string) map[string]string {
+	out := map[string]string{}
+	for _, name := range f.ProfileNames() {
+		p, err := f.Profile(name)
+		if err != nil {
+			continue
+		}
+		values, err := entraprofile.Expand(p.Values, getenv)
+		if err != nil {
+			continue
+		}
+		for _, h := range hostsOf(values) {
+			h = strings.ToLower(strings.TrimSpace(h))
+			if h == "" || strings.ContainsAny(h, "*@/") {
+				continue
+			}
+			if _, taken := out[h]; !taken {
+				out[h] = DockerUsername(values)
+			}
+		}
+	}
+	return out
+}
