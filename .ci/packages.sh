@@ -10,4 +10,8 @@ if ((${#need[@]})); then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"
 fi
+# pnpm (for the tokenHelper end-to-end test) comes from the npm registry.
+if ! command -v pnpm >/dev/null && command -v npm >/dev/null; then
+  npm install -g --silent pnpm@12.21.0 >/dev/null 2>&1 || echo "pnpm could not be installed; its e2e test will skip"
+fi
 echo "packages ok"

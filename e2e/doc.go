@@ -12,6 +12,8 @@
 //     httptest, with known clients, users and token-request counters.
 //   - harness: builds cmd/keyfob once per test binary and runs it with a
 //     controlled environment.
+//   - cmd/fakebrowser: a scripted browser to set as $BROWSER; it signs in at
+//     the zitadel server and loads keyfob's loopback redirect.
 //
 // Run everything with
 //

@@ -19,7 +19,7 @@ func VerifySHA256(path, want string) error {
 	if len(want) != sha256.Size*2 {
 		return plugin.Configf("plugin_sha256 %q is not a 64-digit hex SHA-256", want)
 	}
-	got, err := fileSHA256(path)
+	got, err := FileSHA256(path)
 	if err != nil {
 		return plugin.Configf("plugin %s: %v", path, err)
 	}
@@ -29,7 +29,9 @@ func VerifySHA256(path, want string) error {
 	return nil
 }
 
-func fileSHA256(path string) (string, error) {
+// FileSHA256 returns the SHA-256 of the file at path in lowercase hex, as
+// sha256sum prints it: the value for plugin_sha256 (Options.SHA256).
+func FileSHA256(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", err

@@ -201,8 +201,12 @@ func TestInteractionServer(t *testing.T) {
 func TestPluginExitedError(t *testing.T) {
 	t.Parallel()
 	cause := errors.New("transport is closing")
-	err := error(&PluginExitedError{Path: "1234", Err: cause})
-	if diff := cmp.Diff("plugin process 1234 exited during the call: transport is closing", err.Error()); diff != "" {
+	err := error(&PluginExitedError{Path: "/bin/p", Pid: 1234, Err: cause})
+	if diff := cmp.Diff("plugin /bin/p (pid 1234) exited during the call: transport is closing", err.Error()); diff != "" {
+		t.Errorf("Error (-want +got):\n%s", diff)
+	}
+	killed := &PluginExitedError{Path: "/bin/p", Pid: 1234, Status: "signal: killed", Err: cause}
+	if diff := cmp.Diff("plugin /bin/p (pid 1234) exited during the call: signal: killed", killed.Error()); diff != "" {
 		t.Errorf("Error (-want +got):\n%s", diff)
 	}
 	if !errors.Is(err, cause) {

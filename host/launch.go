@@ -48,12 +48,17 @@ func Launch(ctx context.Context, opts Options) (*Plugin, error) {
 			return nil, err
 		}
 	}
-	client := goplugin.NewClient(clientConfig(opts))
+	cfg := clientConfig(opts)
+	exit := &exitRecord{}
+	cfg.RunnerFunc = recordExit(cfg.RunnerFunc, exit)
+	cfg.StartTimeout = boundStart(ctx, cfg.StartTimeout)
+	client := goplugin.NewClient(cfg)
 	p, err := connect(client)
 	if err != nil {
 		client.Kill()
-		return nil, err
+		return nil, deadlineOr(ctx, opts.Path, err)
 	}
+	p.path, p.exit = opts.Path, exit
 	p.interaction = opts.Interaction
 	p.logger = orNull(opts.Logger)
 	return p, nil
@@ -71,7 +76,7 @@ func clientConfig(opts Options) *goplugin.ClientConfig {
 		RunnerFunc:       newRunnerFunc(opts.Path, opts.Args, env),
 		SkipHostEnv:      true,
 		AllowedProtocols: []goplugin.Protocol{goplugin.ProtocolGRPC},
-		Logger:           orNull(opts.Logger),
+		Logger:           newLibLogger(orNull(opts.Logger), opts.Path),
 		AutoMTLS:         opts.AutoMTLS || runtime.GOOS == "windows",
 		StartTimeout:     startTimeout(opts.StartTimeout),
 		Managed:          false,
@@ -82,7 +87,7 @@ func clientConfig(opts Options) *goplugin.ClientConfig {
 func connect(client *goplugin.Client) (*Plugin, error) {
 	rpc, err := client.Client()
 	if err != nil {
-		return nil, fmt.Errorf("starting plugin: %w", err)
+		return nil, startError(err)
 	}
 	raw, err := rpc.Dispense(plugin.PluginKey)
 	if err != nil {

@@ -175,7 +175,7 @@ func TestLaunchErrors(t *testing.T) {
 	t.Run("unknown provider", func(t *testing.T) {
 		t.Parallel()
 		_, err := p.GetToken(t.Context(), &Request{Provider: "nope"})
-		want := `unknown provider "nope" (this plugin has: [counter echo env exit fail interact slow stdin])`
+		want := `unknown provider "nope" (this plugin has: [counter crash_once echo env exit fail interact slow stdin])`
 		if diff := cmp.Diff(want, errString(err)); diff != "" {
 			t.Errorf("error (-want +got):\n%s", diff)
 		}
@@ -360,7 +360,7 @@ func sorted(s []string) []string {
 func TestLaunchChecksum(t *testing.T) {
 	t.Parallel()
 	exe := testExe(t)
-	sum, err := fileSHA256(exe)
+	sum, err := FileSHA256(exe)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -388,7 +388,7 @@ func TestLaunchChecksum(t *testing.T) {
 			_ = p.Close()
 			t.Fatal("Launch with a wrong checksum succeeded")
 		}
-		scriptSum, _ := fileSHA256(script)
+		scriptSum, _ := FileSHA256(script)
 		wantMsg := fmt.Sprintf("plugin %s: checksum mismatch: plugin_sha256 is %s but the file's SHA-256 is %s", script, wrong, scriptSum)
 		if diff := cmp.Diff(wantMsg, err.Error()); diff != "" {
 			t.Errorf("error (-want +got):\n%s", diff)
@@ -414,11 +414,12 @@ func TestLaunchFailures(t *testing.T) {
 		t.Fatal(err)
 	}
 	tests := map[string]struct {
-		path string
+		path       string
+		wantPrefix string
 	}{
-		"missing executable": {path: filepath.Join(dir, "missing")},
-		"exits at once":      {path: "/bin/true"},
-		"not a plugin":       {path: chatty},
+		"missing executable": {path: filepath.Join(dir, "missing"), wantPrefix: "plugin " + filepath.Join(dir, "missing") + " cannot be started: "},
+		"exits at once":      {path: "/bin/true", wantPrefix: "starting plugin: "},
+		"not a plugin":       {path: chatty, wantPrefix: "starting plugin: "},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -432,8 +433,8 @@ func TestLaunchFailures(t *testing.T) {
 				_ = p.Close()
 				t.Fatal("Launch succeeded")
 			}
-			if !strings.HasPrefix(err.Error(), "starting plugin: ") {
-				t.Errorf("error = %q, want it to start with %q", err, "starting plugin: ")
+			if !strings.HasPrefix(err.Error(), tc.wantPrefix) {
+				t.Errorf("error = %q, want it to start with %q", err, tc.wantPrefix)
 			}
 			if d := time.Since(start); d > 10*time.Second {
 				t.Errorf("Launch took %v to fail", d)

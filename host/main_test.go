@@ -22,6 +22,10 @@ import (
 // with hostModeEnv set it is a helper host process (see hostMode); else it
 // runs the tests.
 func TestMain(m *testing.M) {
+	if plugin.IsPluginLaunch(os.Getenv) && os.Getenv(serveV2Env) != "" {
+		serveV1AndV2() // see version_test.go
+		os.Exit(0)
+	}
 	if plugin.IsPluginLaunch(os.Getenv) {
 		plugin.Serve(plugin.ServeOpts{Registry: testRegistry(), Version: testPluginVersion})
 		os.Exit(0)
@@ -63,6 +67,7 @@ func testInfos() []plugin.ProviderInfo {
 		{Name: "counter", Description: "Counts calls.", Keys: []plugin.KeyInfo{
 			{Name: "id", Required: true}, {Name: "expires_at"}, {Name: "clear_on"}, {Name: "keep_on"},
 		}},
+		{Name: "crash_once", Description: "Exits on its first call, then answers.", Keys: []plugin.KeyInfo{{Name: "marker", Required: true}}},
 		{Name: "echo", Description: "Echoes the request.", Keys: []plugin.KeyInfo{
 			{Name: "client_id", Description: "Application id", Required: true},
 			{Name: "client_secret", Secret: true},
@@ -79,7 +84,7 @@ func testInfos() []plugin.ProviderInfo {
 
 func testRegistry() *plugin.Registry {
 	providers := map[string]plugin.ProviderFunc{
-		"counter": (&counters{n: map[string]int{}}).provide, "echo": echoProvider, "env": envProvider,
+		"counter": (&counters{n: map[string]int{}}).provide, "crash_once": crashOnceProvider, "echo": echoProvider, "env": envProvider,
 		"exit": exitProvider, "fail": failProvider, "interact": interactProvider, "slow": slowProvider,
 		"stdin": stdinProvider,
 	}
@@ -217,6 +222,20 @@ func envProvider(_ context.Context, req *plugin.Request) (*plugin.Token, error) 
 		return nil, err
 	}
 	return &plugin.Token{AccessToken: plugin.NewSecret(string(b)), Account: os.Getenv(req.Config["show"])}, nil
+}
+
+// crashOnceProvider exits unless the file named by config "marker" exists,
+// which it creates first: the first call kills the plugin, later ones
+// (from a new plugin process) succeed.
+func crashOnceProvider(_ context.Context, req *plugin.Request) (*plugin.Token, error) {
+	marker := req.Config["marker"]
+	if _, err := os.Stat(marker); err != nil {
+		if err := os.WriteFile(marker, nil, 0o600); err != nil {
+			return nil, err
+		}
+		os.Exit(3)
+	}
+	return &plugin.Token{AccessToken: plugin.NewSecret("survived")}, nil
 }
 
 func exitProvider(context.Context, *plugin.Request) (*plugin.Token, error) {

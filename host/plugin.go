@@ -2,6 +2,7 @@ package host
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"time"
 
@@ -47,10 +48,18 @@ type Plugin struct {
 	interaction plugin.Interaction
 	logger      hclog.Logger
 	closeOnce   sync.Once
+	path        string      // the executable, for messages
+	exit        *exitRecord // how the process ended
 }
 
 // ProtocolVersion is the go-plugin protocol version negotiated.
 func (p *Plugin) ProtocolVersion() int { return p.negotiated }
+
+// Pid returns the plugin's process id.
+func (p *Plugin) Pid() int {
+	n, _ := strconv.Atoi(p.client.ID())
+	return n
+}
 
 // Exited reports whether the plugin process has exited.
 func (p *Plugin) Exited() bool { return p.client.Exited() }
@@ -90,7 +99,7 @@ func (p *Plugin) ListProviders(ctx context.Context) ([]plugin.ProviderInfo, stri
 // callError converts a call's error, noting when the plugin process died.
 func (p *Plugin) callError(err error) error {
 	if p.exited(err) {
-		return &PluginExitedError{Path: p.client.ID(), Err: err}
+		return &PluginExitedError{Path: p.path, Pid: p.Pid(), Status: p.exit.get(), Err: err}
 	}
 	return plugin.FromStatus(err)
 }

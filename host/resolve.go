@@ -13,10 +13,13 @@ var secretKeys = map[string]bool{
 }
 
 // IsSecretKey reports whether a configuration key holds a secret: the
-// normative secret keys and any key ending in _secret, _password or _token.
+// normative secret keys and any key ending in _secret, _password, _token
+// or _key, which is how a third-party provider's secret keys (such as
+// github_app_private_key) are recognised without asking its plugin.
 func IsSecretKey(key string) bool {
 	return secretKeys[key] || strings.HasSuffix(key, "_secret") ||
-		strings.HasSuffix(key, "_password") || strings.HasSuffix(key, "_token")
+		strings.HasSuffix(key, "_password") || strings.HasSuffix(key, "_token") ||
+		strings.HasSuffix(key, "_key")
 }
 
 // ResolveConfig returns a copy of cfg in which every secret-valued key's

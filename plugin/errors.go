@@ -6,6 +6,7 @@ import (
 	"github.com/keyfob/keyfob/internal/errdefs"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Sentinel errors for outcomes callers branch on. Wrap them with %w; the gRPC
@@ -108,7 +109,7 @@ func (e *OAuthError) Error() string {
 	if e.Host != "" {
 		b.WriteString(e.Host + ": ")
 	}
-	code := e.Code
+	code := oneLine(e.Code)
 	if code == "" {
 		code = fmt.Sprintf("HTTP %d", e.StatusCode)
 	}
@@ -116,14 +117,15 @@ func (e *OAuthError) Error() string {
 	if d := oneLine(e.Description); d != "" {
 		b.WriteString(": " + d)
 	}
-	if e.TraceID != "" {
-		b.WriteString(" (trace_id " + e.TraceID)
-		if e.CorrelationID != "" {
-			b.WriteString(", correlation_id " + e.CorrelationID)
+	trace, corr := oneLine(e.TraceID), oneLine(e.CorrelationID)
+	if trace != "" {
+		b.WriteString(" (trace_id " + trace)
+		if corr != "" {
+			b.WriteString(", correlation_id " + corr)
 		}
 		b.WriteString(")")
-	} else if e.CorrelationID != "" {
-		b.WriteString(" (correlation_id " + e.CorrelationID + ")")
+	} else if corr != "" {
+		b.WriteString(" (correlation_id " + corr + ")")
 	}
 	return b.String()
 }
@@ -148,8 +150,20 @@ func (e *OAuthError) Retryable() bool {
 	return e.Code == "temporarily_unavailable" || e.StatusCode == 429 || e.StatusCode >= 500
 }
 
-// oneLine collapses whitespace so a message stays on one line.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// oneLine collapses whitespace so a message stays on one line, and drops
+// other control characters: a server's text must not move the cursor or
+// recolour the user's terminal.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(strings.Map(dropControl, s)), " ")
+}
+
+// dropControl maps control characters other than whitespace to nothing.
+func dropControl(r rune) rune {
+	if unicode.IsControl(r) && !unicode.IsSpace(r) {
+		return -1
+	}
+	return r
+}
 
 // Errorf returns an error of kind — one of ErrConfig, ErrRefused,
 // ErrInteractionRequired or ErrUnavailable — with a formatted one-line

@@ -25,6 +25,8 @@ func (s *grpcServer) GetToken(ctx context.Context, in *keyfobv1.GetTokenRequest)
 	req, closeInteraction := s.fromProto(in)
 	defer closeInteraction()
 	log := s.logger.With("provider", in.GetProvider())
+	ctx, cancel := withReplyMargin(ctx)
+	defer cancel()
 	tok, err := s.registry.GetToken(ctx, in.GetProvider(), req)
 	if err != nil {
 		log.Debug("token request failed", "kind", KindOf(err).String(), "error", err.Error())

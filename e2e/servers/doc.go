@@ -4,7 +4,13 @@
 // Two servers are available, because neither covers every grant:
 //
 //   - [StartZitadel]: zitadel/oidc v3 pkg/op (client_credentials with
-//     client_secret_basic and client_secret_post, JWT access tokens).
+//     client_secret_basic and client_secret_post, JWT access tokens; for
+//     the delegated grants a public native client — authorization code with
+//     PKCE on a loopback redirect, refresh_token with rotation, device
+//     code — a confidential device-code client, a login page, and
+//     [Zitadel.ApproveDevice] / [Zitadel.DenyDevice] in place of a person
+//     on the verification page). [Browse] and [Authorize] play the person
+//     with a browser.
 //   - [StartFosite]: ory/fosite (password, refresh_token with rotation,
 //     client_credentials; strict client authentication).
 //

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -51,8 +52,28 @@ type Zitadel struct {
 	// scope is refused with invalid_scope. (StockClient may request any.)
 	Scopes []string
 
+	// NativeClient is a public native client (no secret) for the delegated
+	// grants: authorization code with PKCE (S256) on a loopback redirect
+	// (http://localhost/, http://127.0.0.1/ or http://[::1]/ on any port,
+	// RFC 8252 §7.3), refresh_token with rotation, and the device code
+	// grant. The server asks for PKCE from it and drops scopes other than
+	// the OpenID ones (openid profile email phone address offline_access).
+	NativeClient Client
+	// DeviceClient is a confidential client for the device code grant only,
+	// authenticated with client_secret_basic on the device authorization
+	// request and on every poll. Its ID tokens name the user by sub only.
+	DeviceClient Client
+	// User signs in on the login page (see Browse) and approves device
+	// codes (see ApproveDevice). Its ID token claims include
+	// preferred_username = User.Username.
+	User User
+	// AuthorizationURL and DeviceAuthorizationURL are the endpoints of the
+	// delegated grants; OpenID discovery at Issuer names them too.
+	AuthorizationURL, DeviceAuthorizationURL string
+
 	counter *tokenCounter
 	keySet  oidc.KeySet
+	store   *zitadelStorage
 }
 
 // StartZitadel starts a zitadel/oidc OpenID Provider on 127.0.0.1 with the
@@ -62,13 +83,18 @@ func StartZitadel(t testing.TB) *Zitadel {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	z := &Zitadel{
-		Issuer:      "http://" + srv.Listener.Addr().String(),
-		BasicClient: Client{ID: "cc-basic", Secret: randomSecret(), AuthMethod: AuthMethodBasic},
-		PostClient:  Client{ID: "cc-post", Secret: randomSecret(), AuthMethod: AuthMethodPost},
-		StockClient: Client{ID: zitadelStockClientID, Secret: zitadelStockSecret},
-		Scopes:      []string{oidc.ScopeOpenID, oidc.ScopeProfile, oidc.ScopeEmail, "api"},
+		Issuer:       "http://" + srv.Listener.Addr().String(),
+		BasicClient:  Client{ID: "cc-basic", Secret: randomSecret(), AuthMethod: AuthMethodBasic},
+		PostClient:   Client{ID: "cc-post", Secret: randomSecret(), AuthMethod: AuthMethodPost},
+		StockClient:  Client{ID: zitadelStockClientID, Secret: zitadelStockSecret},
+		Scopes:       []string{oidc.ScopeOpenID, oidc.ScopeProfile, oidc.ScopeEmail, "api"},
+		NativeClient: Client{ID: zitadelNativeClientID, AuthMethod: AuthMethodNone},
+		DeviceClient: Client{ID: zitadelDeviceClientID, Secret: randomSecret(), AuthMethod: AuthMethodBasic},
 	}
+	z.User = ZitadelUser(z.Issuer)
 	z.TokenURL = op.DefaultEndpoints.Token.Absolute(z.Issuer)
+	z.AuthorizationURL = op.DefaultEndpoints.Authorization.Absolute(z.Issuer)
+	z.DeviceAuthorizationURL = op.DefaultEndpoints.DeviceAuthorization.Absolute(z.Issuer)
 	z.JWKSURL = op.DefaultEndpoints.JwksURI.Absolute(z.Issuer)
 	tokenPath := mustPath(t, z.TokenURL)
 	z.counter = newTokenCounter(tokenPath)
@@ -90,12 +116,18 @@ func (z *Zitadel) newHandler() (http.Handler, error) {
 	for _, c := range []Client{z.BasicClient, z.PostClient} {
 		clients[c.ID] = &zitadelClient{id: c.ID, secret: c.Secret, method: c.AuthMethod, scopes: z.Scopes}
 	}
+	native := storage.NativeClient(zitadelNativeClientID, zitadelNativeRedirects...)
 	store := &zitadelStorage{
-		// An own (empty) client map: storage.NewStorage would share the
+		// An own client map: storage.NewStorage would share the
 		// package-global one between servers.
-		Storage: storage.NewStorageWithClients(storage.NewUserStore(z.Issuer), map[string]*storage.Client{}),
+		Storage: storage.NewStorageWithClients(storage.NewUserStore(z.Issuer), map[string]*storage.Client{
+			zitadelNativeClientID: native,
+			zitadelDeviceClientID: storage.DeviceClient(zitadelDeviceClientID, z.DeviceClient.Secret),
+		}),
 		clients: clients,
+		native:  nativeClient{native},
 	}
+	z.store = store
 	var key [32]byte
 	if _, err := rand.Read(key[:]); err != nil {
 		return nil, err
@@ -108,13 +140,21 @@ func (z *Zitadel) newHandler() (http.Handler, error) {
 		AuthMethodPrivateKeyJWT:  true,
 		GrantTypeRefreshToken:    true,
 		SupportedUILocales:       []language.Tag{language.English},
+		DeviceAuthorization: op.DeviceAuthorizationConfig{
+			Lifetime: 5 * time.Minute, PollInterval: time.Second,
+			UserFormPath: "/device", UserCode: op.UserCodeBase20,
+		},
 	}
+	//lint:ignore SA1019 the fixed-issuer constructor is what the reference setup (OAUTH-ENTRA.md §3.1) was checked with
 	provider, err := op.NewOpenIDProvider(z.Issuer, cfg, store, op.WithAllowInsecure())
 	if err != nil {
 		return nil, err
 	}
 	server := &zitadelServer{LegacyServer: op.NewLegacyServer(provider, *op.DefaultEndpoints), clients: clients}
-	return op.RegisterLegacyServer(server, op.AuthorizeCallbackHandler(provider)), nil
+	mux := http.NewServeMux()
+	mux.Handle(zitadelLoginPath, z.loginHandler())
+	mux.Handle("/", op.RegisterLegacyServer(server, op.AuthorizeCallbackHandler(provider)))
+	return mux, nil
 }
 
 // TokenRequests returns how many POST requests reached the token endpoint.
@@ -178,10 +218,24 @@ func invalidClient(description string) error {
 }
 
 // zitadelStorage is zitadel's example storage plus this package's
-// client_credentials clients.
+// client_credentials clients and its native client.
 type zitadelStorage struct {
 	*storage.Storage
 	clients map[string]*zitadelClient
+	native  nativeClient
+	// deviceMu orders device-code decisions and reads: the example storage
+	// hands out a pointer to its state and writes it on approval, which
+	// races with the server reading it.
+	deviceMu sync.Mutex
+}
+
+// GetClientByClientID implements op.Storage: the native client with its
+// extra grant, else the example storage's clients.
+func (s *zitadelStorage) GetClientByClientID(ctx context.Context, clientID string) (op.Client, error) {
+	if clientID == s.native.GetID() {
+		return s.native, nil
+	}
+	return s.Storage.GetClientByClientID(ctx, clientID)
 }
 
 // ClientCredentialsTokenRequest implements op.ClientCredentialsStorage.

@@ -86,3 +86,22 @@ func TestNegativeInvalid(t *testing.T) {
 		t.Error("corrupt negative entry hit")
 	}
 }
+
+// TestSigninCooldownListing checks that a sign-in cooldown, kept under a
+// StateKey, is listed with its account and kind.
+func TestSigninCooldownListing(t *testing.T) {
+	t.Parallel()
+	c := newCache(t, Options{})
+	key := StateKey(StateKeyParts{TokenURL: "https://idp/t", ClientID: "cli", Account: "alice"})
+	if err := c.PutNegative(key, Negative{Until: fixed.Add(time.Minute), Kind: NegativeSigninDeclined, ExitCode: 4}); err != nil {
+		t.Fatal(err)
+	}
+	list, err := c.List()
+	if err != nil || len(list) != 1 {
+		t.Fatalf("List() = %v, %v", list, err)
+	}
+	l := list[0]
+	if l.Kind != KindNegative || l.Account != "alice" || l.Detail != NegativeSigninDeclined || !l.ExpiresAt.Equal(fixed.Add(time.Minute)) {
+		t.Errorf("listing %+v", l)
+	}
+}

@@ -50,19 +50,33 @@ func (t *cachedToken) fromCache() (fresh, stale *cache.Entry) {
 	return e, nil
 }
 
-// getCachedToken answers from the cache, or gets a token and stores it.
+// getCachedToken answers from the cache, or gets a token and stores it,
+// all within the call's timeout (see callTimeout). An error that needs a
+// person ends with the keyfob login command that signs in (CONTRACT §5).
 func (e *Env) getCachedToken(ctx context.Context, c *commonFlags, p *profile) (*cache.Entry, error) {
+	ctx, cancel, err := withCallTimeout(ctx, c, p)
+	if err != nil {
+		return nil, err
+	}
+	defer cancel()
+	entry, err := e.cachedOrFetched(ctx, c, p)
+	return entry, withLoginHint(err, c, p)
+}
+
+// cachedOrFetched is getCachedToken without the bound and the hint.
+func (e *Env) cachedOrFetched(ctx context.Context, c *commonFlags, p *profile) (*cache.Entry, error) {
 	t, err := e.newCachedToken(c, p)
 	if err != nil {
 		return nil, err
 	}
-	if fresh, _ := t.fromCache(); fresh != nil {
+	fresh, stale := t.fromCache()
+	if fresh != nil {
 		return fresh, nil
 	}
-	if n, ok := t.cache.GetNegative(t.key, t.now); ok {
-		return nil, negativeError(n)
+	if e, ok, err := t.remembered(stale); ok {
+		return e, err
 	}
-	unlock, err := t.lock(ctx)
+	unlock, err := t.lock(ctx, t.key, "getting a token for")
 	if err != nil {
 		return nil, err
 	}
@@ -84,17 +98,18 @@ func (e *Env) newCachedToken(c *commonFlags, p *profile) (*cachedToken, error) {
 		key: tokenkey.Access(req, config.IsSecret), now: e.Now()}, nil
 }
 
-// lock takes the per-key lock, bounded by --lock-timeout, telling the user
-// when it has to wait.
-func (t *cachedToken) lock(ctx context.Context) (func(), error) {
+// lock takes the lock on key, bounded by --lock-timeout, telling the user
+// when it has to wait for another process doing what (e.g. "getting a
+// token for") the profile.
+func (t *cachedToken) lock(ctx context.Context, key, doing string) (func(), error) {
 	timeout := t.c.lockTimeout
 	if timeout <= 0 {
 		timeout = defaultLockTimeout
 	}
 	lctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	return t.cache.Lock(lctx, t.key, func() {
-		fmt.Fprintf(t.env.Stderr, "keyfob: waiting for another keyfob process getting a token for profile %q\n", t.p.Name)
+	return t.cache.Lock(lctx, key, func() {
+		fmt.Fprintf(t.env.Stderr, "keyfob: waiting for another keyfob process %s profile %q\n", doing, t.p.Name)
 	})
 }
 
@@ -105,17 +120,13 @@ func (t *cachedToken) fetch(ctx context.Context) (*cache.Entry, error) {
 	if fresh != nil {
 		return fresh, nil
 	}
+	if e, ok, err := t.remembered(stale); ok {
+		return e, err
+	}
 	if err := t.sealState(ctx); err != nil {
 		return nil, err
 	}
-	stateKey := tokenkey.State(t.req)
-	state, _, _ := t.cache.GetState(stateKey)
-	tok, err := t.env.getToken(ctx, t.c, t.p, state)
-	if err != nil {
-		return t.failed(err, stale)
-	}
-	t.storeState(stateKey, tok)
-	return t.store(tok), nil
+	return t.viaPlugin(ctx, stale)
 }
 
 // failed handles a failed request: the still-valid token is served when

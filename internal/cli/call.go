@@ -4,15 +4,17 @@ import (
 	"context"
 
 	"github.com/keyfob/keyfob/host"
+	"github.com/keyfob/keyfob/plugin"
 )
 
 // hostOnlyKeys are profile keys for the host alone; the plugin never sees
 // them.
-var hostOnlyKeys = []string{"plugin", "plugin_sha256", "hosts", "git_username", "docker_username"}
+var hostOnlyKeys = []string{"plugin", "plugin_sha256", "hosts", "git_username", "docker_username", "acr_exchange", "use_id_token"}
 
-// getToken launches the profile's plugin, asks it for a token and stops
-// it, all within c.timeout.
-func (e *Env) getToken(ctx context.Context, c *commonFlags, p *profile, state []byte) (*host.Token, error) {
+// getToken launches the profile's plugin, asks it for a token (serving
+// ia, through which it reaches the user) and stops it, all within
+// c.timeout.
+func (e *Env) getToken(ctx context.Context, c *commonFlags, p *profile, state []byte, ia plugin.Interaction) (*host.Token, error) {
 	if c.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.timeout)
@@ -29,7 +31,7 @@ func (e *Env) getToken(ctx context.Context, c *commonFlags, p *profile, state []
 	}
 	logger := newLogger(e.Stderr, e.Getenv("KEYFOB_LOG"))
 	pl, err := host.Launch(ctx, host.Options{Path: path, SHA256: p.Values["plugin_sha256"], Logger: logger,
-		Interaction: e.interaction(p, c.interact)})
+		Interaction: ia})
 	if err != nil {
 		return nil, err
 	}
@@ -44,6 +46,9 @@ func (e *Env) buildRequest(c *commonFlags, p *profile) (*host.Request, error) {
 	}
 	for _, k := range hostOnlyKeys {
 		delete(cfg, k)
+	}
+	if c.interact.noBrowser {
+		cfg["no_browser"] = "true"
 	}
 	return &host.Request{
 		Provider:     cfg["provider"],

@@ -8,11 +8,15 @@ import (
 	"io"
 	"os"
 	"time"
+
+	"github.com/keyfob/keyfob/internal/hostproto"
 )
 
 // Env is the process environment a command runs in.
 type Env struct {
-	// Args are the arguments after the program name.
+	// Args are the arguments after the program name; when the program
+	// runs under a helper name (git-credential-keyfob get) the helper's
+	// command comes first (git get), see hostproto.Dispatch.
 	Args []string
 	// Stdin, Stdout and Stderr are the standard streams. Stdout carries
 	// only the payload.
@@ -24,6 +28,12 @@ type Env struct {
 	Now func() time.Time
 	// Executable is the path of the keyfob executable (the default plugin).
 	Executable string
+	// IsTerminal reports whether a stream (Stdin, Stderr) is a terminal;
+	// nil means none is.
+	IsTerminal func(stream any) bool
+	// OpenTTY opens the controlling terminal, /dev/tty; nil means there is
+	// none.
+	OpenTTY func() (TTY, error)
 }
 
 // OSEnv returns the real process environment.
@@ -33,7 +43,13 @@ func OSEnv() Env {
 		exe = os.Args[0]
 	}
 	return Env{
-		Args: os.Args[1:], Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
+		Args: hostproto.Dispatch(os.Args[0], os.Args[1:]), Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
 		Getenv: os.Getenv, Now: time.Now, Executable: exe,
+		IsTerminal: osIsTerminal, OpenTTY: openDevTTY,
 	}
+}
+
+// isTerminal reports whether stream is a terminal.
+func (e *Env) isTerminal(stream any) bool {
+	return e.IsTerminal != nil && e.IsTerminal(stream)
 }

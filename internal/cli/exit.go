@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/keyfob/keyfob/plugin"
 )
@@ -26,6 +27,10 @@ func ExitCode(err error) int {
 	if errors.As(err, &ue) {
 		return ExitUsage
 	}
+	var se *silentExit
+	if errors.As(err, &se) {
+		return se.code
+	}
 	switch plugin.KindOf(err) {
 	case plugin.KindConfig:
 		return ExitUsage
@@ -47,3 +52,16 @@ type usageError struct{ err error }
 
 func (e *usageError) Error() string { return e.err.Error() }
 func (e *usageError) Unwrap() error { return e.err }
+
+// silentExit ends a command with an exit code whose answer the command
+// has already written (docker's "credentials not found in native
+// keychain"); Main prints nothing more.
+type silentExit struct{ code int }
+
+func (e *silentExit) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// isSilent reports whether err is a silentExit.
+func isSilent(err error) bool {
+	var se *silentExit
+	return errors.As(err, &se)
+}

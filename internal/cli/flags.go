@@ -29,11 +29,12 @@ type keyFlag struct {
 func (c *commonFlags) register(fs *pflag.FlagSet) {
 	fs.StringVarP(&c.profile, "profile", "p", "", "profile name (default: $KEYFOB_PROFILE, default_profile, environment)")
 	fs.StringArrayVar(&c.scopes, "scope", nil, "scope to request (repeatable; overrides the profile's scopes)")
-	fs.DurationVar(&c.timeout, "timeout", 0, "bound the whole call, waits and retries included (e.g. 30s)")
+	fs.DurationVar(&c.timeout, "timeout", 0, "bound the whole call, waits and retries included (default: the profile's timeout, else 30s unless signing in interactively)")
 	fs.BoolVar(&c.forceRefresh, "force-refresh", false, "ignore the cached access token")
 	fs.DurationVar(&c.minValidity, "min-validity", time.Minute, "least remaining lifetime a served token must have")
 	fs.StringVar(&c.claims, "claims", "", "claims request JSON (e.g. from a claims challenge)")
 	fs.DurationVar(&c.lockTimeout, "lock-timeout", defaultLockTimeout, "how long to wait for another keyfob getting the same token")
+	fs.BoolVar(&c.interact.noBrowser, "no-browser", false, "show a sign-in URL instead of opening a browser (sends no_browser=true)")
 	c.keys = map[string]*keyFlag{}
 	for _, name := range config.KeyNames() {
 		spec, _ := config.Lookup(name)

@@ -14,6 +14,9 @@ import (
 type profile struct {
 	Name   string
 	Values map[string]string
+	// flags are the profile keys given on the command line, for the
+	// keyfob login hint.
+	flags map[string][]string
 }
 
 // flagOnlyName names a profile given entirely on the command line.
@@ -58,7 +61,7 @@ func (e *Env) selectProfile(c *commonFlags, fs *pflag.FlagSet) (*profile, error)
 	if values["provider"] == "" {
 		return nil, plugin.Configf("profile %q has no provider (set provider in the config file or pass --provider)", name)
 	}
-	return &profile{Name: name, Values: values}, nil
+	return &profile{Name: name, Values: values, flags: flags}, nil
 }
 
 func (e *Env) baseProfile(c *commonFlags, f *config.File, flags map[string][]string) (string, map[string]string, error) {

@@ -12,12 +12,12 @@ import (
 // started has been stopped when it returns.
 func Main(ctx context.Context, env Env) int {
 	root := newRoot(&env)
-	root.SetArgs(env.Args)
+	root.SetArgs(cargoProviderArgs(env.Args))
 	root.SetIn(env.Stdin)
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
 	err := root.ExecuteContext(ctx)
-	if err != nil {
+	if err != nil && !isSilent(err) {
 		fmt.Fprintln(env.Stderr, "keyfob: "+oneLine(err.Error()))
 	}
 	return ExitCode(err)
@@ -32,9 +32,13 @@ func newRoot(env *Env) *cobra.Command {
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
 	root.AddCommand(newTokenCmd(env), newVersionCmd(env), newProfilesCmd(env), newPluginsCmd(env), newCacheCmd(env))
+	root.AddCommand(newLoginCmd(env), newLogoutCmd(env))
+	root.AddCommand(newGoogleCmd(env), newGoauthCmd(env), newCargoCmd(env), newPnpmCmd(env))
+	root.AddCommand(newGitCmd(env), newKubectlCmd(env), newKubeconfigCmd(env), newDockerCmd(env), newBazelCmd(env), newTerraformCmd(env), newInstallHelpersCmd(env))
 	root.SetHelpCommand(&cobra.Command{Hidden: true})
 	return root
 }
 
-// oneLine collapses an error message to one line.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// oneLine collapses an error message to one line, without control
+// characters (see dropControl).
+func oneLine(s string) string { return strings.Join(strings.Fields(strings.Map(dropControl, s)), " ") }

@@ -20,10 +20,15 @@
 //
 // The keys a profile may hold are the table Keys (CONTRACT §4) plus any a
 // provider adds with RegisterKey; keys starting with "x_" are always
-// accepted, so third-party plugins can carry their own settings without
-// registering (at the top level they are ignored). Any other key is an
-// error that names the file, the line and the closest known key. Errors
-// are one line and wrap errdefs.ErrConfig, so they map to exit code 2.
+// accepted (at the top level they are ignored). A profile that names a
+// plugin (plugin = "NAME" or a path) also accepts any other lowercase
+// identifier (PluginKey), since only the plugin knows its provider's keys
+// (github_app_id, say) and asking it would mean starting it on every
+// load; the plugin itself reports a key it misses. A plugin key named like
+// a secret (ending in _secret, _password, _token or _key) is secret-valued
+// (IsSecret). In any other profile an unknown key is an error that names
+// the file, the line and the closest known key. Errors are one line and
+// wrap errdefs.ErrConfig, so they map to exit code 2.
 //
 // # Wire form
 //

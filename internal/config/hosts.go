@@ -3,6 +3,7 @@ package config
 import (
 	"net"
 	"net/url"
+	"sort"
 	"strings"
 )
 
@@ -27,11 +28,31 @@ import (
 // username, and beats the same pattern without a user. Hosts and schemes
 // ignore case; usernames and URL paths do not. Ties go to the profile whose
 // name sorts first.
+//
+// MatchHost reads the hosts keys as written in the file; MatchHosts takes
+// them from elsewhere (e.g. after presets have filled them in).
 func (f *File) MatchHost(host, port, user, urlStr string) (name string, ok bool) {
-	req := newRequest(host, port, user, urlStr)
-	var best score
+	hosts := make(map[string][]string, len(f.ProfileNames()))
 	for _, pname := range f.ProfileNames() {
-		for _, pat := range f.hostPatterns(pname) {
+		if list, err := f.profiles[pname].List("hosts"); err == nil {
+			hosts[pname] = list
+		}
+	}
+	return MatchHosts(hosts, host, port, user, urlStr)
+}
+
+// MatchHosts is MatchHost over the given hosts patterns, keyed by profile
+// name, instead of a file's. Unusable patterns never match.
+func MatchHosts(hosts map[string][]string, host, port, user, urlStr string) (name string, ok bool) {
+	req := newRequest(host, port, user, urlStr)
+	names := make([]string, 0, len(hosts))
+	for pname := range hosts {
+		names = append(names, pname)
+	}
+	sort.Strings(names)
+	var best score
+	for _, pname := range names {
+		for _, pat := range parsePatterns(hosts[pname]) {
 			s, matched := pat.match(req)
 			if matched && (!ok || s.beats(best)) {
 				name, best, ok = pname, s, true
@@ -41,12 +62,8 @@ func (f *File) MatchHost(host, port, user, urlStr string) (name string, ok bool)
 	return name, ok
 }
 
-// hostPatterns parses the hosts of a profile, skipping unusable entries.
-func (f *File) hostPatterns(name string) []pattern {
-	list, err := f.profiles[name].List("hosts")
-	if err != nil {
-		return nil
-	}
+// parsePatterns parses hosts patterns, skipping unusable entries.
+func parsePatterns(list []string) []pattern {
 	pats := make([]pattern, 0, len(list))
 	for _, s := range list {
 		if p, ok := parsePattern(s); ok {

@@ -60,8 +60,13 @@ var Keys = []KeySpec{
 	{Name: "domain_hint", Description: "domain hint for sign-in"},
 	{Name: "prompt", Description: "OIDC prompt: login, consent, select_account or none"},
 	{Name: "redirect_uri", Description: "redirect URI for the authorization code flow"},
+	{Name: "redirect_mode", Description: "authorization code redirect: loopback (default) or paste (paste the final URL back, for SSH)"},
+	{Name: "no_browser", Description: "show the sign-in URL instead of opening a browser", Bool: true},
+	{Name: "revocation_url", Description: "RFC 7009 token revocation endpoint used by keyfob logout (default: discovered from issuer)"},
+	{Name: "oidc_scopes", Description: "add offline_access openid profile to interactive sign-ins (default true)", Bool: true},
 	{Name: "git_username", Description: "username= reported to git"},
 	{Name: "docker_username", Description: "user name reported to docker"},
+	{Name: "acr_exchange", Description: "docker: exchange the Entra token for an Azure Container Registry refresh token", Bool: true},
 	{Name: "use_id_token", Description: "hand out the ID token instead of the access token", Bool: true},
 	{Name: "client_capabilities", Description: "client capabilities sent in claims; [\"cp1\"] opts in to CAE", List: true},
 	{Name: "assertion", Description: "JWT bearer or on-behalf-of assertion", Secret: true},
@@ -137,11 +142,39 @@ func Known(name string) bool {
 	return strings.HasPrefix(name, XPrefix) && len(name) > len(XPrefix)
 }
 
-// IsSecret reports whether key holds a secret.
+// IsSecret reports whether key holds a secret: a built-in or registered
+// key marked Secret, or any other key named like a secret — ending in
+// _secret, _password, _token or _key — as a third-party plugin's own keys
+// are (see PluginKey). host.IsSecretKey follows the same naming rule, so
+// the host resolves such a key's env:/file: reference before sending it.
 func IsSecret(name string) bool {
-	k, _ := Lookup(name)
-	return k.Secret
+	if k, ok := Lookup(name); ok {
+		return k.Secret
+	}
+	return secretName(name)
 }
+
+// secretSuffixes end the names of keys that are secret by convention.
+var secretSuffixes = []string{"_secret", "_password", "_token", "_key"}
+
+// secretName reports whether name ends like a secret key's.
+func secretName(name string) bool {
+	for _, s := range secretSuffixes {
+		if strings.HasSuffix(name, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// PluginKey reports whether name may be a key of a profile that names a
+// plugin (one with a non-empty plugin key): any lowercase identifier —
+// letters, digits and underscores, starting with a letter. keyfob cannot
+// know a third-party provider's keys without starting its plugin, so such
+// a profile accepts every well-formed key and hands it to the plugin,
+// which reports the ones it misses; profiles of keyfob's own providers
+// keep rejecting unknown keys.
+func PluginKey(name string) bool { return validKeyName(name) }
 
 // KeyNames returns every built-in and registered key name, sorted.
 func KeyNames() []string {

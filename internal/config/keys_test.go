@@ -36,7 +36,7 @@ func TestKeysTable(t *testing.T) {
 	if diff := cmp.Diff([]string{"client_capabilities", "hosts", "scopes"}, sorted(lists)); diff != "" {
 		t.Errorf("list keys (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"client_assertion_x5c", "use_id_token"}, sorted(bools)); diff != "" {
+	if diff := cmp.Diff([]string{"acr_exchange", "client_assertion_x5c", "no_browser", "oidc_scopes", "use_id_token"}, sorted(bools)); diff != "" {
 		t.Errorf("bool keys (-want +got):\n%s", diff)
 	}
 }

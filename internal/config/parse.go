@@ -150,18 +150,27 @@ func (p *parser) profile(name string, v any) (*Profile, error) {
 		return nil, p.errorf(src, "profile name %q: want a non-empty name", name)
 	}
 	prof := &Profile{Name: name, Source: src, Values: map[string]string{}, Sources: map[string]Source{}}
+	open := namesPlugin(m)
 	for _, key := range p.sortedKeys(m, []string{keyProfiles, name}) {
-		if err := p.value(prof, key, m[key]); err != nil {
+		if err := p.value(prof, key, m[key], open); err != nil {
 			return nil, err
 		}
 	}
 	return prof, nil
 }
 
-// value checks and converts one key of a profile.
-func (p *parser) value(prof *Profile, key string, v any) error {
+// namesPlugin reports whether a profile's table sets plugin, which opens
+// it to the plugin's own keys (see PluginKey).
+func namesPlugin(m map[string]any) bool {
+	s, ok := m["plugin"].(string)
+	return ok && strings.TrimSpace(s) != ""
+}
+
+// value checks and converts one key of a profile; open accepts any
+// PluginKey too.
+func (p *parser) value(prof *Profile, key string, v any, open bool) error {
 	src := p.src(keyProfiles, prof.Name, key)
-	if !Known(key) {
+	if !Known(key) && !(open && PluginKey(key)) {
 		return p.errorf(src, "unknown key %q in profile %q%s", key, prof.Name, didYouMean(key, KeyNames()))
 	}
 	s, err := wireValue(key, v)

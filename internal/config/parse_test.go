@@ -172,7 +172,7 @@ func TestParseErrors(t *testing.T) {
 		},
 		"float": {
 			in:   "[profiles.a]\n timeout = 1.5\n",
-			want: `config /x/config.toml:2: key "timeout": want a string`,
+			want: `config /x/config.toml:2: key "timeout": want a duration such as "30s" or "2m", or a number of seconds`,
 		},
 		"array for a string key": {
 			in:   "[profiles.a]\nclient_id = [\"a\"]\n",

@@ -73,7 +73,8 @@ var Presets = []Preset{
 		"public": {"https://containerregistry.azure.net/.default", nil},
 		"usgov":  {"https://containerregistry.azure.us/.default", nil},
 		"china":  {"https://containerregistry.azure.cn/.default", nil},
-	}, Note: "Azure Container Registry's Entra audience; no hosts, since docker needs this token exchanged for an ACR refresh token first"},
+	}, Defaults: map[string]string{"acr_exchange": "true"},
+		Note: "Azure Container Registry through docker: the token is exchanged at the registry for an ACR refresh token; no hosts, set your registries' hosts (never *.azurecr.io: any registry could then receive the token)"},
 }
 
 // PresetNamed returns the preset called name, ignoring case.

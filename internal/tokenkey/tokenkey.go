@@ -27,6 +27,7 @@ type Request struct {
 var notIdentity = map[string]bool{
 	"hosts": true, "git_username": true, "docker_username": true, "timeout": true,
 	"plugin_sha256": true, "ca_file": true, "domain_hint": true, "prompt": true,
+	"no_browser": true, "revocation_url": true,
 	// These are in KeyParts' own fields.
 	"plugin": true, "provider": true, "authority": true, "token_url": true, "issuer": true,
 	"tenant_id": true, "client_id": true, "username": true, "login_hint": true, "scopes": true,

@@ -68,7 +68,7 @@ func (c *Client) Token(ctx context.Context, form url.Values) (*TokenResponse, er
 		}
 		wait, again := c.retryDelay(ctx, err, attempt)
 		if !again {
-			return nil, giveUp(err)
+			return nil, giveUp(err, attempt)
 		}
 		c.log().Debug("retrying token request", "host", host, "attempt", attempt, "wait", wait.String())
 		if err := sleep(ctx, wait); err != nil {
@@ -77,14 +77,21 @@ func (c *Client) Token(ctx context.Context, form url.Values) (*TokenResponse, er
 	}
 }
 
-// giveUp returns the last error, noting a Retry-After that was not waited
-// for.
-func giveUp(err error) error {
+// giveUp returns the last error, noting how many attempts were made and
+// a Retry-After that was not waited for.
+func giveUp(err error, attempts int) error {
+	var notes []string
+	if attempts > 1 {
+		notes = append(notes, fmt.Sprintf("after %d attempts", attempts))
+	}
 	var oe *plugin.OAuthError
 	if errors.As(err, &oe) && oe.RetryAfter > 0 {
-		return fmt.Errorf("%w (server asks to retry after %v)", err, oe.RetryAfter)
+		notes = append(notes, fmt.Sprintf("server asks to retry after %v", oe.RetryAfter))
 	}
-	return err
+	if len(notes) == 0 {
+		return err
+	}
+	return fmt.Errorf("%w (%s)", err, strings.Join(notes, "; "))
 }
 
 // endpointHost checks TokenURL and returns its host for messages.

@@ -312,7 +312,7 @@ func TestClientNetworkFailures(t *testing.T) {
 	if plugin.KindOf(err) != plugin.KindUnavailable {
 		t.Errorf("KindOf(%v) = %v, want unavailable", err, plugin.KindOf(err))
 	}
-	if want := addr + ": connection refused"; err == nil || err.Error() != want {
+	if want := addr + ": connection refused (after 3 attempts)"; err == nil || err.Error() != want {
 		t.Errorf("error = %v, want %q", err, want)
 	}
 	if auth.calls() != 3 {

@@ -72,6 +72,7 @@ token_url = "%s/token"
 client_id = "bench"
 client_secret = "env:BENCH_SECRET"
 scopes = ["api"]
+hosts = ["git.bench.example"]
 `, w.srv.URL)
 	return os.WriteFile(w.cfg, []byte(text), 0o600)
 }

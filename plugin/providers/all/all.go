@@ -4,8 +4,10 @@ package all
 
 import (
 	"github.com/keyfob/keyfob/plugin"
+	"github.com/keyfob/keyfob/plugin/providers/authcode"
 	"github.com/keyfob/keyfob/plugin/providers/azurecli"
 	"github.com/keyfob/keyfob/plugin/providers/clientcredentials"
+	"github.com/keyfob/keyfob/plugin/providers/devicecode"
 	"github.com/keyfob/keyfob/plugin/providers/environment"
 	"github.com/keyfob/keyfob/plugin/providers/managedidentity"
 	"github.com/keyfob/keyfob/plugin/providers/onbehalfof"
@@ -24,6 +26,8 @@ func Register(r *plugin.Registry) {
 	r.Register(azurecli.Info, azurecli.Provider{})
 	r.Register(environment.Info, environment.Provider{})
 	r.Register(onbehalfof.Info, onbehalfof.Provider{})
+	r.Register(devicecode.Info, devicecode.Provider{})
+	r.Register(authcode.Info, authcode.Provider{})
 }
 
 // Registry returns a new registry with every built-in provider.

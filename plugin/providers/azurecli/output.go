@@ -60,12 +60,25 @@ func (o *cliOutput) expiry() (time.Time, error) {
 		return time.Time{}, badOutput("no expires_on or expiresOn")
 	}
 	if t, err := time.ParseInLocation(cliLocalLayout, s, time.Local); err == nil {
-		return t.UTC(), nil
+		return inRange(t, "expiresOn")
 	}
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC(), nil
+		return inRange(t, "expiresOn")
 	}
 	return time.Time{}, badOutput("expiresOn is not a time")
+}
+
+// maxEpoch is the last second of year 9999.
+const maxEpoch = 253402300799
+
+// inRange accepts an expiry after 1970 and before year 10000, as UTC: a
+// year-1 time would be the zero time, which means "no expiry" to the
+// host.
+func inRange(t time.Time, field string) (time.Time, error) {
+	if s := t.Unix(); s <= 0 || s > maxEpoch {
+		return time.Time{}, badOutput(field + " is not a time")
+	}
+	return t.UTC(), nil
 }
 
 // epoch reads POSIX seconds from a JSON number or numeric string.
@@ -76,7 +89,6 @@ func epoch(raw json.RawMessage) (time.Time, error) {
 		text = strings.TrimSpace(s)
 	}
 	n, err := strconv.ParseFloat(text, 64)
-	const maxEpoch = 253402300799 // 9999-12-31T23:59:59Z
 	if err != nil || math.IsNaN(n) || n <= 0 || n > maxEpoch {
 		return time.Time{}, badOutput("expires_on is not a time")
 	}

@@ -1,0 +1,73 @@
+package cli
+
+import (
+	"context"
+	"strconv"
+	"time"
+
+	"github.com/keyfob/keyfob/plugin"
+)
+
+// defaultTimeout bounds a call when neither --timeout nor the profile's
+// timeout key is given and nobody has to take part in it: an unattended
+// caller (git, kubectl, CI) must not hang on a silent server. Every wait
+// falls within it: the cache lock, starting the plugin, each attempt and
+// the pauses between retries.
+const defaultTimeout = 30 * time.Second
+
+// interactiveProviders are the built-in providers that sign a person in.
+// A person takes the time they need, so such calls get no default
+// timeout; --timeout still bounds them.
+var interactiveProviders = map[string]bool{"device_code": true, "authorization_code": true}
+
+// withCallTimeout bounds ctx by the call's timeout (see callTimeout).
+// Call cancel when the call is over.
+func withCallTimeout(ctx context.Context, c *commonFlags, p *profile) (context.Context, context.CancelFunc, error) {
+	d, err := callTimeout(c, p)
+	if err != nil {
+		return ctx, func() {}, err
+	}
+	if d <= 0 {
+		ctx, cancel := context.WithCancel(ctx)
+		return ctx, cancel, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, d)
+	return ctx, cancel, nil
+}
+
+// callTimeout is the bound of one call: --timeout when given, else the
+// profile's timeout key, else defaultTimeout unless a person may take
+// part (keyfob login, an interactive provider); 0 means no bound.
+func callTimeout(c *commonFlags, p *profile) (time.Duration, error) {
+	if c.timeout > 0 {
+		return c.timeout, nil
+	}
+	if v := p.Values["timeout"]; v != "" {
+		d, err := parseTimeout(v)
+		if err != nil {
+			return 0, plugin.Configf("profile %q: key timeout: %q is not a duration such as 30s or 2m", p.Name, v)
+		}
+		return d, nil
+	}
+	if c.interact.login || interactiveProviders[p.Values["provider"]] {
+		return 0, nil
+	}
+	return defaultTimeout, nil
+}
+
+// parseTimeout reads a Go duration ("45s", "2m"); a bare number counts
+// seconds. It must be positive.
+func parseTimeout(v string) (time.Duration, error) {
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		n, nerr := strconv.ParseUint(v, 10, 32)
+		if nerr != nil {
+			return 0, err
+		}
+		d = time.Duration(n) * time.Second
+	}
+	if d <= 0 {
+		return 0, strconv.ErrRange
+	}
+	return d, nil
+}
