@@ -3,6 +3,7 @@ package host
 import (
 	"context"
 	"fmt"
+	"os"
 	"runtime"
 	"time"
 
@@ -80,8 +81,22 @@ func clientConfig(opts Options) *goplugin.ClientConfig {
 		AutoMTLS:         opts.AutoMTLS || runtime.GOOS == "windows",
 		StartTimeout:     startTimeout(opts.StartTimeout),
 		Managed:          false,
+		UnixSocketConfig: &goplugin.UnixSocketConfig{TempDir: socketBase(os.TempDir())},
 	}
 	return cfg
+}
+
+// maxSocketBase bounds the directory go-plugin creates its private socket
+// directory in: a Unix socket path is limited to about 104–108 bytes, and a
+// long $TMPDIR would otherwise fail the handshake with a misleading error.
+const maxSocketBase = 60
+
+// socketBase returns tmp, or /tmp when tmp is too long for a socket path.
+func socketBase(tmp string) string {
+	if runtime.GOOS == "windows" || len(tmp) <= maxSocketBase {
+		return tmp
+	}
+	return "/tmp"
 }
 
 func connect(client *goplugin.Client) (*Plugin, error) {

@@ -678,3 +678,31 @@ func readLine(t *testing.T, r *bufio.Reader, d time.Duration) string {
 	}
 	return ""
 }
+
+func TestSocketBase(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS == "windows" {
+		t.Skip("no Unix sockets")
+	}
+	long := "/" + strings.Repeat("d", 80)
+	for in, want := range map[string]string{"/tmp": "/tmp", "/var/tmp/x": "/var/tmp/x", long: "/tmp"} {
+		if got := socketBase(in); got != want {
+			t.Errorf("socketBase(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestLaunchWithLongTMPDIR(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no Unix sockets")
+	}
+	dir := filepath.Join(t.TempDir(), strings.Repeat("long-temp-dir-", 6))
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TMPDIR", dir)
+	p := launchTest(t, Options{})
+	if _, err := p.GetToken(context.Background(), &Request{Provider: "echo"}); err != nil {
+		t.Fatalf("GetToken with a long TMPDIR: %v", err)
+	}
+}

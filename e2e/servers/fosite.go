@@ -99,6 +99,7 @@ type Fosite struct {
 
 	mu         sync.Mutex
 	assertions []string
+	middleware []func(http.Handler) http.Handler // outermost first, see FositeRecorder
 }
 
 // StartFosite starts a fosite authorization server on 127.0.0.1 with the
@@ -132,7 +133,7 @@ func StartFosite(t testing.TB, opts ...FositeOption) *Fosite {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+fositeTokenPath, f.serveToken)
 	mux.HandleFunc("POST "+fositeRevocationPath, f.serveRevocation)
-	srv.Config.Handler = f.counter.wrap(mux)
+	srv.Config.Handler = applyMiddleware(f.counter.wrap(mux), f.middleware)
 	srv.Start()
 	t.Cleanup(srv.Close)
 	f.httpClient = srv.Client()

@@ -71,15 +71,17 @@ type Zitadel struct {
 	// delegated grants; OpenID discovery at Issuer names them too.
 	AuthorizationURL, DeviceAuthorizationURL string
 
-	counter *tokenCounter
-	keySet  oidc.KeySet
-	store   *zitadelStorage
+	counter    *tokenCounter
+	keySet     oidc.KeySet
+	store      *zitadelStorage
+	middleware []func(http.Handler) http.Handler // outermost first, see ZitadelRecorder
 }
 
 // StartZitadel starts a zitadel/oidc OpenID Provider on 127.0.0.1 with the
 // clients described on [Zitadel]. Access tokens are JWTs valid for 5 minutes.
-// The server is closed by t.Cleanup.
-func StartZitadel(t testing.TB) *Zitadel {
+// The server is closed by t.Cleanup; opts may wrap its handler (see
+// ZitadelRecorder).
+func StartZitadel(t testing.TB, opts ...ZitadelOption) *Zitadel {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	z := &Zitadel{
@@ -92,6 +94,9 @@ func StartZitadel(t testing.TB) *Zitadel {
 		DeviceClient: Client{ID: zitadelDeviceClientID, Secret: randomSecret(), AuthMethod: AuthMethodBasic},
 	}
 	z.User = ZitadelUser(z.Issuer)
+	for _, opt := range opts {
+		opt(z)
+	}
 	z.TokenURL = op.DefaultEndpoints.Token.Absolute(z.Issuer)
 	z.AuthorizationURL = op.DefaultEndpoints.Authorization.Absolute(z.Issuer)
 	z.DeviceAuthorizationURL = op.DefaultEndpoints.DeviceAuthorization.Absolute(z.Issuer)
@@ -104,7 +109,7 @@ func StartZitadel(t testing.TB) *Zitadel {
 		srv.Close()
 		t.Fatalf("starting zitadel: %v", err)
 	}
-	srv.Config.Handler = z.counter.wrap(handler)
+	srv.Config.Handler = applyMiddleware(z.counter.wrap(handler), z.middleware)
 	srv.Start()
 	t.Cleanup(srv.Close)
 	z.keySet = rp.NewRemoteKeySet(srv.Client(), z.JWKSURL)
