@@ -27,8 +27,9 @@ var curveAlgs = map[elliptic.Curve]jwt.SigningMethod{
 }
 
 // signingMethod returns the method for alg, which must suit key; ""
-// picks RS256 for RSA and the curve's alg for EC.
-func signingMethod(key crypto.Signer, alg string) (jwt.SigningMethod, error) {
+// picks RS256 for RSA and the curve's alg for EC. Errors name alg as the
+// configuration key name gives it.
+func signingMethod(key crypto.Signer, alg, name string) (jwt.SigningMethod, error) {
 	switch k := key.(type) {
 	case *rsa.PrivateKey:
 		if alg == "" {
@@ -37,7 +38,7 @@ func signingMethod(key crypto.Signer, alg string) (jwt.SigningMethod, error) {
 		if m, ok := rsaAlgs[alg]; ok {
 			return m, nil
 		}
-		return nil, fmt.Errorf("%s %s does not suit an RSA key (want PS256 or RS256)", KeyAlg, alg)
+		return nil, fmt.Errorf("%s %s does not suit an RSA key (want PS256 or RS256)", name, alg)
 	case *ecdsa.PrivateKey:
 		m, ok := curveAlgs[k.Curve]
 		if !ok {
@@ -46,7 +47,7 @@ func signingMethod(key crypto.Signer, alg string) (jwt.SigningMethod, error) {
 		if alg == "" || alg == m.Alg() {
 			return m, nil
 		}
-		return nil, fmt.Errorf("%s %s does not suit an EC %s key (want %s)", KeyAlg, alg, k.Curve.Params().Name, m.Alg())
+		return nil, fmt.Errorf("%s %s does not suit an EC %s key (want %s)", name, alg, k.Curve.Params().Name, m.Alg())
 	}
 	return nil, fmt.Errorf("%T keys are not supported", key)
 }

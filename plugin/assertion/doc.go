@@ -29,4 +29,10 @@
 // certificate is within its validity period, so a mistake is reported as a
 // configuration error naming the file rather than as the server's
 // invalid_client.
+//
+// The same kind of JWT, signed with a bare key and naming any issuer and
+// subject, is an authorization grant (RFC 7523 §2.1): the assertion of the
+// jwt-bearer grant type with which a service account gets a token.
+// [ParseKey] and [LoadKey] read such a key from PEM, and [GrantSigner]
+// mints a new grant, with a fresh jti, for every request.
 package assertion

@@ -51,7 +51,7 @@ type Signer struct {
 // NewSigner checks that opts suit cred's key and returns a Signer. It does
 // not check the certificate's validity period (see FromConfig).
 func NewSigner(cred *Credential, opts Options) (*Signer, error) {
-	method, err := signingMethod(cred.Key, opts.Alg)
+	method, err := signingMethod(cred.Key, opts.Alg, KeyAlg)
 	if err != nil {
 		return nil, err
 	}

@@ -18,3 +18,16 @@ func ClientKeys() []plugin.KeyInfo {
 		{Name: "scopes", List: true, Description: "scopes to request"},
 	}
 }
+
+// OptionalClientKeys are ClientKeys for the grants that go through
+// NewSetupOptionalClient: client_id is not required.
+func OptionalClientKeys() []plugin.KeyInfo {
+	keys := ClientKeys()
+	for i := range keys {
+		if keys[i].Name == "client_id" {
+			keys[i].Required = false
+			keys[i].Description = "client id, when the server wants the client identified (optional)"
+		}
+	}
+	return keys
+}

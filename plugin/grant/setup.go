@@ -26,10 +26,31 @@ type Setup struct {
 // client_auth and its secret or certificate, ca_file, the endpoints, and
 // the scopes.
 func NewSetup(ctx context.Context, req *plugin.Request) (*Setup, error) {
-	cfg := req.Config
-	if err := cfg.Require("client_id"); err != nil {
+	if err := req.Config.Require("client_id"); err != nil {
 		return nil, err
 	}
+	return newSetup(ctx, req)
+}
+
+// NewSetupOptionalClient is NewSetup for the grants whose client
+// authentication is optional: the JWT bearer grant (RFC 7523 §3.1) and
+// token exchange (RFC 8693 §2.1). Without client_id the requests carry
+// neither a client_id nor client authentication; a client credential
+// without a client_id is a configuration error.
+func NewSetupOptionalClient(ctx context.Context, req *plugin.Request) (*Setup, error) {
+	if !req.Config.Has("client_id") {
+		for _, k := range []string{"client_secret", "client_certificate", "client_assertion_file"} {
+			if req.Config.Has(k) {
+				return nil, plugin.Configf("key %s is set but client_id is not", k)
+			}
+		}
+	}
+	return newSetup(ctx, req)
+}
+
+// newSetup is NewSetup without the client_id check.
+func newSetup(ctx context.Context, req *plugin.Request) (*Setup, error) {
+	cfg := req.Config
 	// Client authentication first: a bad certificate is reported before
 	// any request, OpenID discovery included.
 	auth, err := oauth.AuthFromConfig(cfg)

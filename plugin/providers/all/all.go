@@ -9,10 +9,12 @@ import (
 	"github.com/keyfob/keyfob/plugin/providers/clientcredentials"
 	"github.com/keyfob/keyfob/plugin/providers/devicecode"
 	"github.com/keyfob/keyfob/plugin/providers/environment"
+	"github.com/keyfob/keyfob/plugin/providers/jwtbearer"
 	"github.com/keyfob/keyfob/plugin/providers/managedidentity"
 	"github.com/keyfob/keyfob/plugin/providers/onbehalfof"
 	"github.com/keyfob/keyfob/plugin/providers/password"
 	"github.com/keyfob/keyfob/plugin/providers/refreshtoken"
+	"github.com/keyfob/keyfob/plugin/providers/tokenexchange"
 	"github.com/keyfob/keyfob/plugin/providers/workloadidentity"
 )
 
@@ -28,6 +30,8 @@ func Register(r *plugin.Registry) {
 	r.Register(onbehalfof.Info, onbehalfof.Provider{})
 	r.Register(devicecode.Info, devicecode.Provider{})
 	r.Register(authcode.Info, authcode.Provider{})
+	r.Register(tokenexchange.Info, tokenexchange.Provider{})
+	r.Register(jwtbearer.Info, jwtbearer.Provider{})
 }
 
 // Registry returns a new registry with every built-in provider.
