@@ -16,6 +16,8 @@ func newCacheCmd(env *Env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "cache",
 		Short: "List or clear cached tokens and refresh state (never shows token values)",
+		Example: `  keyfob cache list
+  keyfob cache clear -p graph`,
 	}
 	cmd.AddCommand(newCacheListCmd(env), newCacheClearCmd(env))
 	return cmd
@@ -38,7 +40,9 @@ func newCacheListCmd(env *Env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "list",
 		Short: "List cache entries: kind, profile, account, scopes, expiry, storage",
-		Args:  cobra.NoArgs,
+		Example: `  keyfob cache list
+  keyfob cache list -o json | jq -r '.[] | select(.kind == "access") | .expires_at'`,
+		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			c, err := env.openCache()
 			if err != nil {
@@ -90,7 +94,9 @@ func newCacheClearCmd(env *Env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "clear",
 		Short: "Remove cached tokens and refresh state (all, or one profile's with -p)",
-		Args:  cobra.NoArgs,
+		Example: `  keyfob cache clear              # everything: the next call signs in again
+  keyfob cache clear -p graph     # graph's access tokens only`,
+		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			c, err := env.openCache()
 			if err != nil {

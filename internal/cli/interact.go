@@ -89,7 +89,7 @@ func (s *signin) Notify(_ context.Context, n plugin.Notice) error {
 	if err := s.check(ok, why); err != nil {
 		return err
 	}
-	s.inform(noticeText(n))
+	s.inform(strings.Map(dropControl, noticeText(n)))
 	if n.UserCode != "" || n.VerificationURI != "" {
 		s.markAsked()
 		s.mu.Lock()

@@ -59,6 +59,9 @@ func newKubeconfigConvertCmd(env *Env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "convert [FILE]",
 		Short: "Rewrite kubelogin exec entries (Azure/kubelogin, int128/kubelogin) to run keyfob",
+		Example: `  keyfob kubeconfig convert > converted.yaml
+  keyfob kubeconfig convert --in-place ~/.kube/config
+  kubectl config view --raw | keyfob kubeconfig convert -`,
 		Long: `Reads a kubeconfig (FILE, "-" for stdin, default: the first file of $KUBECONFIG, else
 ~/.kube/config) and prints it with every users[].user.exec entry that runs Azure/kubelogin or
 int128/kubelogin rewritten to run "keyfob kubectl" with the same sign-in as profile flags.

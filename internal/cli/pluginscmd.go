@@ -62,6 +62,8 @@ func newPluginsCmd(env *Env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "plugins",
 		Short: "List keyfob, the installed plugins and those profiles name, with their providers and keys",
+		Example: `  keyfob plugins
+  keyfob plugins -o json | jq -r '.[].providers[].name'`,
 		Long: "List keyfob itself, every keyfob-plugin-NAME in $KEYFOB_PLUGIN_DIR and the user data directory\n" +
 			"($XDG_DATA_HOME/keyfob/plugins, else ~/.local/share/keyfob/plugins), and every plugin a profile names:\n" +
 			"each one's checksum, the profiles using it, its protocol version and its providers' configuration keys\n" +

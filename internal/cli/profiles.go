@@ -21,7 +21,9 @@ func newProfilesCmd(env *Env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "profiles",
 		Short: "List the configured profiles",
-		Args:  cobra.NoArgs,
+		Example: `  keyfob profiles
+  keyfob profiles -o json`,
+		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			f, err := env.loadConfig()
 			if err != nil {

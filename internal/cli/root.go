@@ -25,8 +25,12 @@ func Main(ctx context.Context, env Env) int {
 
 func newRoot(env *Env) *cobra.Command {
 	root := &cobra.Command{
-		Use:           "keyfob",
-		Short:         "Get OAuth 2.0 access tokens (Microsoft Entra ID and any OAuth server) for the tools that need them",
+		Use:   "keyfob",
+		Short: "Get OAuth 2.0 access tokens (Microsoft Entra ID and any OAuth server) for the tools that need them",
+		Example: `  keyfob token -p graph                 # print an access token
+  keyfob doctor -p graph                # check a profile before using it
+  keyfob install-helpers ~/bin          # git, docker and Terraform helper names
+  keyfob completion bash > ~/.local/share/bash-completion/completions/keyfob`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
@@ -35,6 +39,7 @@ func newRoot(env *Env) *cobra.Command {
 	root.AddCommand(newLoginCmd(env), newLogoutCmd(env))
 	root.AddCommand(newGoogleCmd(env), newGoauthCmd(env), newCargoCmd(env), newPnpmCmd(env))
 	root.AddCommand(newGitCmd(env), newKubectlCmd(env), newKubeconfigCmd(env), newDockerCmd(env), newBazelCmd(env), newTerraformCmd(env), newInstallHelpersCmd(env))
+	root.AddCommand(newDoctorCmd(env), newInspectCmd(env), newCompletionCmd(env, root))
 	root.SetHelpCommand(&cobra.Command{Hidden: true})
 	return root
 }

@@ -26,9 +26,10 @@ func VersionString() string {
 
 func newVersionCmd(env *Env) *cobra.Command {
 	return &cobra.Command{
-		Use:   "version",
-		Short: "Print the version and the plugin protocol version",
-		Args:  cobra.NoArgs,
+		Use:     "version",
+		Short:   "Print the version and the plugin protocol version",
+		Example: "  keyfob version",
+		Args:    cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
 			_, err := fmt.Fprintf(env.Stdout, "keyfob %s (plugin protocol %d, %s, %s/%s)\n",
 				VersionString(), plugin.ProtocolVersion, runtime.Version(), runtime.GOOS, runtime.GOARCH)

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"runtime"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/keyfob/keyfob/plugin"
@@ -72,14 +73,13 @@ func (p Provider) run(ctx context.Context, path string, c *command, env []string
 	}
 	runCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	cmd := exec.CommandContext(runCtx, path, c.args()...)
-	cmd.Env = env
-	cmd.Stdin = nil // the null device
-	stdout, stderr := &capped{max: maxStdout}, &capped{max: maxStderr}
-	cmd.Stdout, cmd.Stderr = stdout, stderr
-	cmd.WaitDelay = waitDelay
-	ownProcessGroup(cmd)
-	err := cmd.Run()
+	stdout, stderr, err := runOnce(runCtx, path, c, env)
+	for try := 0; try < 3 && errors.Is(err, syscall.ETXTBSY); try++ {
+		// az was just (re)installed and another process's fork still holds
+		// it open for writing; the go command retries the same way.
+		time.Sleep(20 * time.Millisecond)
+		stdout, stderr, err = runOnce(runCtx, path, c, env)
+	}
 	switch {
 	case err == nil && stdout.truncated:
 		return nil, fmt.Errorf("az account get-access-token printed more than %d KiB", maxStdout>>10)
@@ -91,6 +91,18 @@ func (p Provider) run(ctx context.Context, path string, c *command, env []string
 		return nil, plugin.Errorf(plugin.ErrUnavailable, "az account get-access-token did not finish within %v", timeout)
 	}
 	return nil, runError(err, stderr.String(), c)
+}
+
+// runOnce starts az once and waits for it.
+func runOnce(ctx context.Context, path string, c *command, env []string) (stdout, stderr *capped, err error) {
+	cmd := exec.CommandContext(ctx, path, c.args()...)
+	cmd.Env = env
+	cmd.Stdin = nil // the null device
+	stdout, stderr = &capped{max: maxStdout}, &capped{max: maxStderr}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	cmd.WaitDelay = waitDelay
+	ownProcessGroup(cmd)
+	return stdout, stderr, cmd.Run()
 }
 
 // runError classifies a failed az run: not signed in needs a person; an

@@ -78,5 +78,9 @@ func (Provider) GetToken(ctx context.Context, req *plugin.Request) (*plugin.Toke
 		return nil, err
 	}
 	tok.State = nil
+	// The token belongs to the incoming assertion's user, which the host's
+	// cache key cannot see (it never holds secrets): caching it could hand
+	// one user's downstream token to the next caller.
+	tok.NoCache = true
 	return tok, nil
 }
