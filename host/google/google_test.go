@@ -3,8 +3,8 @@ package google
 import (
 	"bytes"
 	"errors"
-	"flag"
 	"fmt"
+	goldenfile "github.com/keyfob/keyfob/internal/golden"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,23 +14,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files")
-
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("reading golden file (run with -update): %v", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s (-want +got):\n%s", path, diff)
-	}
+	goldenfile.Check(t, name, got)
 }
 
 var expiry = time.Date(2026, 11, 22, 10, 55, 0, 0, time.UTC)
