@@ -71,7 +71,7 @@ func (c *Client) Token(ctx context.Context, form url.Values) (*TokenResponse, er
 			return nil, giveUp(err, attempt)
 		}
 		c.log().Debug("retrying token request", "host", host, "attempt", attempt, "wait", wait.String())
-		if err := sleep(ctx, wait); err != nil {
+		if err := Sleep(ctx, wait); err != nil {
 			return nil, unavailable(host, contextCondition(err)+" while waiting to retry", err, false)
 		}
 	}

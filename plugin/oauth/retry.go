@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -80,8 +81,10 @@ func fits(ctx context.Context, wait time.Duration) bool {
 	return time.Until(deadline) > wait
 }
 
-// sleep waits for d or until ctx is done, returning ctx's error then.
-func sleep(ctx context.Context, d time.Duration) error {
+// Sleep waits for d or until ctx is done, returning ctx's error then.
+// Providers use it for their own waits (polling, retries), so every wait
+// honours the call's deadline.
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -108,4 +111,17 @@ func parseRetryAfter(h http.Header, now time.Time) time.Duration {
 		return max(0, min(t.Sub(now), maxWait))
 	}
 	return 0
+}
+
+// TransportCause names a failed request's transport error without the URL,
+// which *url.Error repeats with its query; a done ctx gives ctx's error.
+func TransportCause(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
 }

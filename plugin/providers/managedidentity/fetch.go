@@ -9,7 +9,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -46,7 +45,7 @@ func (p Provider) fetch(ctx context.Context, req *plugin.Request, ep *endpoint, 
 			return nil, finalError(ep, err)
 		}
 		req.Logger.Debug("retrying managed identity token request", "host", host, "attempt", attempt, "wait", wait.String(), "error", err.Error())
-		if werr := sleep(ctx, wait); werr != nil {
+		if werr := oauth.Sleep(ctx, wait); werr != nil {
 			return nil, plugin.Errorf(plugin.ErrUnavailable, "%w (gave up waiting to retry: %v)", err, werr)
 		}
 	}
@@ -60,7 +59,7 @@ func (p Provider) attempt(ctx context.Context, host string, build func(context.C
 	}
 	resp, err := p.httpClient().Do(r)
 	if err != nil {
-		return nil, plugin.Errorf(plugin.ErrUnavailable, "managed identity endpoint %s: %v", host, transportCause(ctx, err))
+		return nil, plugin.Errorf(plugin.ErrUnavailable, "managed identity endpoint %s: %v", host, oauth.TransportCause(ctx, err))
 	}
 	defer func() { _ = resp.Body.Close() }()
 	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
@@ -69,7 +68,7 @@ func (p Provider) attempt(ctx context.Context, host string, build func(context.C
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBodySize+1))
 	switch {
 	case err != nil:
-		return nil, plugin.Errorf(plugin.ErrUnavailable, "managed identity endpoint %s: reading the answer: %v", host, transportCause(ctx, err))
+		return nil, plugin.Errorf(plugin.ErrUnavailable, "managed identity endpoint %s: reading the answer: %v", host, oauth.TransportCause(ctx, err))
 	case len(body) > maxBodySize:
 		return nil, plugin.Errorf(plugin.ErrUnavailable, "managed identity endpoint %s: the answer exceeds 1 MiB", host)
 	}
@@ -201,29 +200,4 @@ func retryAfter(h http.Header) time.Duration {
 		d = time.Until(t)
 	}
 	return max(0, min(d, maxRetryAfter))
-}
-
-// sleep waits for d or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
-// transportCause names a transport failure without the URL, which
-// *url.Error repeats with its query.
-func transportCause(ctx context.Context, err error) error {
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
 }

@@ -3,7 +3,7 @@ package workloadidentity
 import (
 	"context"
 	"encoding/json"
-	"errors"
+	"github.com/keyfob/keyfob/plugin/oauth"
 	"io"
 	"net/http"
 	"net/url"
@@ -110,12 +110,12 @@ func fetchJWT(hc *http.Client, req *http.Request, what, field string) (plugin.Se
 	host := req.URL.Host
 	resp, err := hc.Do(req)
 	if err != nil {
-		return plugin.Secret{}, plugin.Errorf(plugin.ErrUnavailable, "%s token request to %s: %v", what, host, cause(req.Context(), err))
+		return plugin.Secret{}, plugin.Errorf(plugin.ErrUnavailable, "%s token request to %s: %v", what, host, oauth.TransportCause(req.Context(), err))
 	}
 	defer func() { _ = resp.Body.Close() }()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAnswerSize+1))
 	if err != nil {
-		return plugin.Secret{}, plugin.Errorf(plugin.ErrUnavailable, "%s token request to %s: reading the answer: %v", what, host, cause(req.Context(), err))
+		return plugin.Secret{}, plugin.Errorf(plugin.ErrUnavailable, "%s token request to %s: reading the answer: %v", what, host, oauth.TransportCause(req.Context(), err))
 	}
 	if resp.StatusCode != http.StatusOK {
 		return plugin.Secret{}, statusError(what, host, resp.StatusCode)
@@ -147,19 +147,6 @@ func statusError(what, host string, status int) error {
 		kind = plugin.ErrUnavailable
 	}
 	return plugin.Errorf(kind, "%s token request to %s: HTTP %d", what, host, status)
-}
-
-// cause names a transport failure without the URL, which *url.Error
-// repeats with its query.
-func cause(ctx context.Context, err error) error {
-	if ctx.Err() != nil {
-		return ctx.Err()
-	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		return ue.Err
-	}
-	return err
 }
 
 // defaultAudience is the federated-token audience Entra expects in the
