@@ -20,6 +20,10 @@ type Request struct {
 	Scopes []string
 	// Claims is a claims-request JSON.
 	Claims string
+	// Account is the account a sign-in bound the profile to (keyfob
+	// login), used when the profile names none (username, login_hint);
+	// "" when unbound.
+	Account string
 }
 
 // notIdentity lists keys that do not change which token is issued: they
@@ -41,7 +45,7 @@ func Access(r Request, isSecret func(string) bool) string {
 	parts := cache.KeyParts{
 		Plugin: v["plugin"], Provider: v["provider"], Authority: v["authority"],
 		TokenURL: firstOf(v["token_url"], v["issuer"]), Tenant: v["tenant_id"], ClientID: v["client_id"],
-		User: account(v), Scopes: Scopes(r), Claims: r.Claims, Extra: map[string]string{},
+		User: r.account(), Scopes: Scopes(r), Claims: r.Claims, Extra: map[string]string{},
 	}
 	for k, val := range v {
 		if isSecret(k) || notIdentity[k] || val == "" {
@@ -58,7 +62,7 @@ func State(r Request) string {
 	v := r.Values
 	return cache.StateKey(cache.StateKeyParts{
 		Plugin: v["plugin"], Authority: v["authority"], TokenURL: firstOf(v["token_url"], v["issuer"]),
-		Tenant: v["tenant_id"], ClientID: v["client_id"], Account: account(v),
+		Tenant: v["tenant_id"], ClientID: v["client_id"], Account: r.account(),
 	})
 }
 
@@ -79,9 +83,10 @@ func Scopes(r Request) []string {
 	return strings.Fields(raw)
 }
 
-// account is the user a profile signs in as, when it says.
-func account(v map[string]string) string {
-	return firstOf(v["username"], v["login_hint"])
+// account is the user a profile signs in as: the one it names, else the
+// one it is bound to.
+func (r Request) account() string {
+	return firstOf(r.Values["username"], r.Values["login_hint"], r.Account)
 }
 
 func firstOf(vals ...string) string {
