@@ -3,6 +3,7 @@ package plugin
 import (
 	"encoding/json"
 	"github.com/keyfob/keyfob/internal/errdefs"
+	"github.com/keyfob/keyfob/plugin/secretref"
 	"os"
 	"strings"
 )
@@ -73,37 +74,12 @@ func ResolveSecret(v string) (Secret, error) { return ResolveSecretWith(v, os.Lo
 // ResolveSecretWith is ResolveSecret reading the environment through
 // lookup (os.LookupEnv when nil).
 func ResolveSecretWith(v string, lookup func(string) (string, bool)) (Secret, error) {
-	if lookup == nil {
-		lookup = os.LookupEnv
+	s, err := secretref.Read(v, lookup)
+	if err != nil {
+		return Secret{}, Configf("%v", err)
 	}
-	switch {
-	case strings.HasPrefix(v, "env:"):
-		name := strings.TrimPrefix(v, "env:")
-		val, ok := lookup(name)
-		if !ok || val == "" {
-			return Secret{}, Configf("environment variable %s is not set", name)
-		}
-		return NewSecret(val), nil
-	case strings.HasPrefix(v, "file:"):
-		path := ExpandHome(strings.TrimPrefix(v, "file:"))
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return Secret{}, Configf("secret file %s: %v", path, unwrapPathErr(err))
-		}
-		s := string(b)
-		s = strings.TrimSuffix(s, "\n")
-		s = strings.TrimSuffix(s, "\r")
-		return NewSecret(s), nil
-	}
-	return NewSecret(v), nil
+	return NewSecret(s), nil
 }
 
 // ExpandHome replaces a leading "~/" with the user's home directory.
 func ExpandHome(p string) string { return errdefs.ExpandHome(p) }
-
-func unwrapPathErr(err error) error {
-	if pe, ok := err.(*os.PathError); ok {
-		return pe.Err
-	}
-	return err
-}

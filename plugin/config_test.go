@@ -117,7 +117,7 @@ func TestConfigSecret(t *testing.T) {
 		"file empty":          {value: ptr("file:" + empty), want: ""},
 		"file in home":        {value: ptr("file:~/home-secret"), want: "from-home"},
 		"file missing":        {value: ptr("file:" + missing), wantErr: "key client_secret: secret file " + missing + ": no such file or directory"},
-		"file is a directory": {value: ptr("file:" + dir), wantErr: "key client_secret: secret file " + dir + ": is a directory"},
+		"file is not a regular file": {value: ptr("file:" + dir), wantErr: "key client_secret: secret file " + dir + ": is not a regular file"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
