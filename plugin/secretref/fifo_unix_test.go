@@ -27,4 +27,3 @@ func TestReadFIFODoesNotBlock(t *testing.T) {
 		t.Fatal("reading a FIFO blocked")
 	}
 }
-
