@@ -20,7 +20,9 @@ import (
 func TestPluginDiesWithHost(t *testing.T) {
 	t.Parallel()
 	cmd := exec.Command(testExe(t))
-	cmd.Env = append(os.Environ(), hostModeEnv+"=sleep", quickExit)
+	// The killed host leaves its socket directory behind: keep it in a
+	// directory of this test's, removed when it ends.
+	cmd.Env = append(os.Environ(), hostModeEnv+"=sleep", quickExit, "TMPDIR="+shortTempDir(t))
 	cmd.Stderr = os.Stderr
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

@@ -81,7 +81,7 @@ func clientConfig(opts Options) *goplugin.ClientConfig {
 		AutoMTLS:         opts.AutoMTLS || runtime.GOOS == "windows",
 		StartTimeout:     startTimeout(opts.StartTimeout),
 		Managed:          false,
-		UnixSocketConfig: &goplugin.UnixSocketConfig{TempDir: socketBase(os.TempDir())},
+		UnixSocketConfig: &goplugin.UnixSocketConfig{TempDir: socketRoot(os.TempDir())},
 	}
 	return cfg
 }
@@ -89,7 +89,7 @@ func clientConfig(opts Options) *goplugin.ClientConfig {
 // maxSocketBase bounds the directory go-plugin creates its private socket
 // directory in: a Unix socket path is limited to about 104–108 bytes, and a
 // long $TMPDIR would otherwise fail the handshake with a misleading error.
-const maxSocketBase = 60
+const maxSocketBase = 50
 
 // socketBase returns tmp, or /tmp when tmp is too long for a socket path.
 func socketBase(tmp string) string {

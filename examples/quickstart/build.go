@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 )
 
 // buildKeyfob builds keyfob (and keyfob-engine, which answers what
@@ -18,12 +19,32 @@ func buildKeyfob(ctx context.Context, dir string) (string, error) {
 		bin += ".exe"
 	}
 	say("building keyfob")
-	cmd := exec.CommandContext(ctx, goTool(), "build", "-o", dir+string(filepath.Separator), "github.com/keyfob/keyfob/cmd/...")
-	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+	root, err := moduleRoot(ctx)
+	if err != nil {
+		return "", err
+	}
+	cmd := exec.CommandContext(ctx, goTool(), "build", "-o", dir+string(filepath.Separator), "./cmd/...")
+	cmd.Dir, cmd.Stdout, cmd.Stderr = root, os.Stderr, os.Stderr
 	if err := cmd.Run(); err != nil {
 		return "", fmt.Errorf("building keyfob: %w", err)
 	}
 	return bin, nil
+}
+
+// moduleRoot is the directory of keyfob's go.mod. Building "./cmd/..."
+// there, rather than the import-path pattern, keeps go build from loading
+// the go.mod files of modules only other platforms need, which an offline
+// module cache may lack.
+func moduleRoot(ctx context.Context) (string, error) {
+	out, err := exec.CommandContext(ctx, goTool(), "env", "GOMOD").Output()
+	if err != nil {
+		return "", fmt.Errorf("finding keyfob's module: %w", err)
+	}
+	gomod := strings.TrimSpace(string(out))
+	if gomod == "" || gomod == os.DevNull {
+		return "", fmt.Errorf("finding keyfob's module: run the quickstart from inside the keyfob checkout")
+	}
+	return filepath.Dir(gomod), nil
 }
 
 // goTool is the go command of the toolchain that ran this program (go
