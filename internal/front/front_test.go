@@ -94,6 +94,7 @@ func TestRunAnswersFromCache(t *testing.T) {
 		"header":              {[]string{"token", "-p", "p", "-o", "header"}, true, "Authorization: Bearer cached-token\n"},
 		"json":                {[]string{"token", "-p", "p", "-o", "json"}, true, `{"access_token":"cached-token","token_type":"Bearer","expires_at":"2026-11-22T10:45:00Z"}` + "\n"},
 		"needs more validity": {[]string{"token", "-p", "p", "--min-validity", "46m"}, false, ""},
+		"negative validity":   {[]string{"token", "-p", "p", "--min-validity", "-1h"}, false, ""},
 		"other scopes miss":   {[]string{"token", "-p", "p", "--scope", "other"}, false, ""},
 		"unknown profile":     {[]string{"token", "-p", "nope"}, false, ""},
 		"other command":       {[]string{"version"}, false, ""},
