@@ -128,9 +128,13 @@ func (t *cachedToken) lock(ctx context.Context, key, doing string) (func(), erro
 	}
 	lctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	return t.cache.Lock(lctx, key, func() {
+	unlock, err := t.cache.Lock(lctx, key, func() {
 		fmt.Fprintf(t.env.Stderr, "keyfob: waiting for another keyfob process %s profile %q\n", doing, t.p.Name)
 	})
+	if errors.Is(err, cache.ErrInsecure) {
+		return nil, plugin.Configf("%v", err) // a symbolic link or a FIFO at the lock path
+	}
+	return unlock, err
 }
 
 // fetch runs under the lock: look again, then ask the plugin.
