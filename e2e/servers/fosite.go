@@ -86,6 +86,8 @@ type Fosite struct {
 	PostClient Client
 	// User is a resource owner for the password grant.
 	User User
+	// OtherUsers are more resource owners, registered with WithUsers.
+	OtherUsers []User
 	// Scopes are the scopes the clients may request (exact match). A
 	// refresh token is issued when offline or offline_access is granted.
 	Scopes []string
@@ -160,7 +162,9 @@ func (f *Fosite) newProvider() (fosite.OAuth2Provider, error) {
 	for _, c := range f.AssertionClients {
 		store.Clients[c.ID] = f.newAssertionClient(c)
 	}
-	store.Users[f.User.Username] = storage.MemoryUserRelation{Username: f.User.Username, Password: f.User.Password}
+	for _, u := range append([]User{f.User}, f.OtherUsers...) {
+		store.Users[u.Username] = storage.MemoryUserRelation{Username: u.Username, Password: u.Password}
+	}
 
 	cfg := &fosite.Config{
 		AccessTokenLifespan:  time.Hour,
@@ -278,10 +282,17 @@ func (f *Fosite) GrantRequests(grantType string) int64 { return f.counter.grantR
 // counted by TokenRequests.
 func (f *Fosite) IssueRefreshToken(t testing.TB) string {
 	t.Helper()
+	return f.IssueRefreshTokenFor(t, f.User)
+}
+
+// IssueRefreshTokenFor is IssueRefreshToken for user (User or one of
+// OtherUsers).
+func (f *Fosite) IssueRefreshTokenFor(t testing.TB, user User) string {
+	t.Helper()
 	form := url.Values{
 		"grant_type": {"password"},
-		"username":   {f.User.Username},
-		"password":   {f.User.Password},
+		"username":   {user.Username},
+		"password":   {user.Password},
 		"scope":      {"openid offline_access api"},
 	}
 	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, f.TokenURL, strings.NewReader(form.Encode()))

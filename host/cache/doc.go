@@ -19,17 +19,20 @@
 // One file per entry, named by kind and the hex SHA-256 of its key, so no
 // key material appears in a file name:
 //
-//	at-<sha256>.json   access token: an Entry as JSON
+//	at-<sha256>.json   access token: an Entry and its key as JSON
 //	st-<sha256>.bin    plugin state: a JSON header line {"v":1,"key":...,"sealed":...},
 //	                   then the state bytes, AES-GCM sealed when Options.Sealer is set
 //	ng-<sha256>.json   negative entry: a Negative and its key as JSON
 //	lk-<sha256>.lock   lock file, empty; flock'ed by the holder
-//	tmp-<random>       a write in progress (or left by a crash; Clear removes it)
+//	salt.bin           the salt keying credential fingerprints (Salt)
+//	tmp-<random>       a write in progress (or left by a crash; the next write
+//	                   removes it after a minute, Clear at once)
 //
 // Keys come from AccessKey and StateKey: a version prefix and the
 // canonical JSON of their parts. Keys are not secret — they are stored in
-// cleartext inside state and negative files and shown by List — so key
-// parts must never hold a secret value.
+// cleartext inside entries and shown by List — so key parts must never
+// hold a secret value, nor an unsalted hash of one: a credential enters a
+// key as its Fingerprint, an HMAC under the cache's random salt.
 //
 // # Security rules
 //
@@ -43,7 +46,11 @@
 //     mode 0600 in the same directory, flushed, closed and renamed over the
 //     entry, then the directory flushed. Readers never see half a file.
 //   - A corrupt entry (garbage, truncated, empty) is a miss, never an error
-//     that breaks a call; the next write replaces it.
+//     that breaks a call; the next write replaces it. So is an access entry
+//     stored under another key, or whose token is not an RFC 6750
+//     b64token of a type keyfob presents.
+//   - No open follows a symbolic link (lock files included) or blocks on a
+//     FIFO; anything but a regular file is refused.
 //   - State is secret. With a Sealer it is encrypted and bound to its key;
 //     state that does not open is a miss. Without one it is stored in
 //     plaintext, protected only by the file modes. With a Sealer and

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io/fs"
 	"time"
+
+	"github.com/keyfob/keyfob/plugin/bearer"
 )
 
 // Entry is a cached access token with what is needed to decide whether to
@@ -66,18 +68,46 @@ func (c *Cache) Get(key string) (*Entry, bool) {
 // GetChecked is Get that also returns errors worth showing: a
 // *PermissionError (matching ErrInsecure) for a file another user owns or
 // could read, or an I/O error. A missing, empty, truncated or otherwise
-// corrupt entry is a miss with a nil error; the next Put replaces it.
+// corrupt entry is a miss with a nil error, and so is one stored under
+// another key (copied or renamed) or whose token or token type keyfob
+// could not present (see usable); the next Put replaces it.
 func (c *Cache) GetChecked(key string) (*Entry, bool, error) {
 	b, err := readFile(c.path(prefixAccess, key, extAccess))
 	if err != nil {
 		return nil, false, missOrError(err)
 	}
-	var e Entry
-	if json.Unmarshal(b, &e) != nil || e.AccessToken == "" {
+	var f accessFile
+	if json.Unmarshal(b, &f) != nil || f.Key != key || !usable(&f.Entry) {
 		return nil, false, nil
 	}
-	return &e, true, nil
+	return &f.Entry, true, nil
 }
+
+// accessFile is an Entry as stored: bound to its key, so an entry copied
+// to another key's file name is not served there.
+type accessFile struct {
+	Key string `json:"key"`
+	Entry
+}
+
+// usable reports whether e holds a token keyfob can present as it is: a
+// b64token (RFC 6750) of a type keyfob presents, and an ID token of the
+// same syntax if any. A tampered entry could otherwise put a second
+// header line or terminal escapes on a host tool's input.
+func usable(e *Entry) bool {
+	if bearer.CheckToken(e.AccessToken) != nil {
+		return false
+	}
+	if _, err := bearer.CheckType(e.TokenType); err != nil && !otherTypes[e.TokenType] {
+		return false
+	}
+	return e.IDToken == "" || bearer.CheckToken(e.IDToken) == nil
+}
+
+// otherTypes are the token types besides bearer that keyfob itself
+// stores: docker's Azure Container Registry refresh token, handed to
+// docker as an identity token and never presented as a header.
+var otherTypes = map[string]bool{"acr_refresh_token": true}
 
 // missOrError turns the errors that mean "no usable entry" into nil.
 func missOrError(err error) error {
@@ -89,7 +119,8 @@ func missOrError(err error) error {
 
 // Put stores e under key atomically (see the package doc), replacing any
 // entry there, corrupt or not. It returns an error wrapping
-// ErrNotCacheable for an entry without an access token or expiry.
+// ErrNotCacheable for an entry without an access token or expiry, or one
+// Get would not serve (see usable).
 func (c *Cache) Put(key string, e *Entry) error {
 	if e == nil || e.AccessToken == "" {
 		return fmt.Errorf("put: no access token: %w", ErrNotCacheable)
@@ -97,7 +128,10 @@ func (c *Cache) Put(key string, e *Entry) error {
 	if e.ExpiresAt.IsZero() {
 		return fmt.Errorf("put: no expiry: %w", ErrNotCacheable)
 	}
-	b, err := json.Marshal(e)
+	if !usable(e) {
+		return fmt.Errorf("put: not a bearer token: %w", ErrNotCacheable)
+	}
+	b, err := json.Marshal(accessFile{Key: key, Entry: *e})
 	if err != nil {
 		return fmt.Errorf("put: %w", err)
 	}

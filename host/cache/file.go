@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 )
 
 // File name prefixes and suffixes, one pair per kind of file.
@@ -36,10 +38,11 @@ func (c *Cache) path(prefix, key, ext string) string {
 }
 
 // readFile reads path after checking that it is a regular file we own that
-// no one else can reach. A missing file returns an error matching
-// fs.ErrNotExist; an unsafe one a *PermissionError.
+// no one else can reach. It neither follows a symbolic link nor blocks on
+// a FIFO. A missing file returns an error matching fs.ErrNotExist; an
+// unsafe one a *PermissionError.
 func readFile(path string) ([]byte, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|openNoFollow, 0)
+	f, err := os.OpenFile(path, os.O_RDONLY|openNoFollow|openNonBlock, 0)
 	if err != nil {
 		return nil, openError(path, err)
 	}
@@ -85,26 +88,60 @@ func openError(path string, err error) error {
 // writeFile replaces path with data atomically: a new 0600 temporary file
 // in the same directory (O_CREATE|O_EXCL), flushed, closed and renamed over
 // path, then the directory flushed. Readers see the old or the new content,
-// never a mix; a crash leaves at most a tmp- file that Clear removes.
-func (c *Cache) writeFile(path string, data []byte) (err error) {
-	f, err := os.CreateTemp(c.dir, prefixTemp+"*")
+// never a mix. A crash leaves at most a tmp- file, which the next write
+// after staleTemp removes (Clear removes it at once).
+func (c *Cache) writeFile(path string, data []byte) error {
+	tmp, err := c.writeTemp(data)
 	if err != nil {
 		return fmt.Errorf("write cache file: %w", err)
 	}
-	defer func() {
-		if err != nil {
-			_ = f.Close()
-			_ = os.Remove(f.Name())
-		}
-	}()
-	if err := writeSync(f, data); err != nil {
-		return fmt.Errorf("write cache file: %w", err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
+	if err := os.Rename(tmp, path); err != nil {
+		_ = os.Remove(tmp)
 		return fmt.Errorf("write cache file: %w", err)
 	}
 	_ = syncDir(c.dir) // durability only: the entry is in place either way
+	c.sweepTemp(time.Now())
 	return nil
+}
+
+// writeTemp writes data to a new 0600 temporary file in the cache
+// directory and returns its path.
+func (c *Cache) writeTemp(data []byte) (string, error) {
+	f, err := os.CreateTemp(c.dir, prefixTemp+"*")
+	if err != nil {
+		return "", err
+	}
+	if err := writeSync(f, data); err != nil {
+		_ = f.Close()
+		_ = os.Remove(f.Name())
+		return "", err
+	}
+	return f.Name(), nil
+}
+
+// staleTemp is the age past which a temporary file is a crashed writer's:
+// a write takes milliseconds, so a concurrent writer's file is never this
+// old.
+const staleTemp = time.Minute
+
+// sweepTemp removes temporary files that are ours and older than
+// staleTemp at now: a process killed mid-write leaves one, holding a
+// token. Failures are ignored; the next write tries again.
+func (c *Cache) sweepTemp(now time.Time) {
+	ents, err := os.ReadDir(c.dir)
+	if err != nil {
+		return
+	}
+	for _, e := range ents {
+		if !strings.HasPrefix(e.Name(), prefixTemp) || !e.Type().IsRegular() {
+			continue
+		}
+		path := filepath.Join(c.dir, e.Name())
+		fi, err := e.Info()
+		if err == nil && now.Sub(fi.ModTime()) > staleTemp && checkOwnerMode(whatFile, path, fi) == nil {
+			_ = os.Remove(path)
+		}
+	}
 }
 
 // writeSync writes data to f, flushes it and closes it.

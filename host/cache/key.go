@@ -20,10 +20,9 @@ const (
 // canonical key.
 //
 // KeyParts must never hold a secret value (a client secret, password,
-// assertion, refresh token or a secret reference's resolved value): keys
-// are stored in cleartext inside entries and shown by List. Put a
-// reference ("env:NAME") or a fingerprint in Extra if a secret must
-// distinguish entries.
+// assertion, refresh token or a secret reference's resolved value), nor
+// an unsalted hash of one: keys are stored in cleartext inside entries.
+// The credential enters as Credential, a keyed Fingerprint.
 type KeyParts struct {
 	// Plugin names the plugin executable ("" for the built-in one).
 	Plugin string `json:"plugin,omitempty"`
@@ -44,6 +43,10 @@ type KeyParts struct {
 	// Extra holds other non-secret values that change the token, e.g.
 	// "resource".
 	Extra map[string]string `json:"extra,omitempty"`
+	// Credential is the Fingerprint of the credential presented (secret
+	// values, certificate and key), so a token is served only to the
+	// credentials that earned it; "" when none is presented.
+	Credential string `json:"credential,omitempty"`
 }
 
 // AccessKey returns the canonical cache key for an access token: scopes
@@ -74,6 +77,12 @@ type StateKeyParts struct {
 	// profiles whose account is not known.
 	Account string `json:"account,omitempty"`
 	Profile string `json:"profile,omitempty"`
+	// UserCredential is the Fingerprint of the user's own credential (a
+	// password, a configured refresh token), so a stored refresh token
+	// is redeemed only for the user who earned it; "" when there is none.
+	// Client credentials stay out: the server checks them on every
+	// refresh.
+	UserCredential string `json:"user_credential,omitempty"`
 }
 
 // StateKey returns the canonical key for plugin state. The issuer is the

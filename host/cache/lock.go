@@ -3,8 +3,10 @@ package cache
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"sync"
 	"time"
 
@@ -52,35 +54,73 @@ func (c *Cache) Lock(ctx context.Context, key string, onWait func()) (unlock fun
 	}
 }
 
+// lockFlags open a lock file: created if missing, never through a
+// symbolic link (one planted at a lock path would otherwise make keyfob
+// create its target), and without blocking on a FIFO. AIX and Solaris
+// cannot take an exclusive flock on a read-only file.
+var lockFlags = os.O_CREATE | lockAccess() | openNoFollow | openNonBlock
+
+func lockAccess() int {
+	switch runtime.GOOS {
+	case "aix", "solaris", "illumos":
+		return os.O_RDWR
+	}
+	return os.O_RDONLY
+}
+
 // tryLock takes the lock on path without waiting; nil, nil means someone
 // else holds it. A file replaced (removed by Clear) between opening and
-// locking it is not the lock any more: it tries the new file again.
+// locking it is not the lock any more: it tries the new file again. A
+// symbolic link or anything but a regular file at path is refused with a
+// *PermissionError.
 func tryLock(path string) (*flock.Flock, error) {
 	for range 3 {
-		fl := flock.New(path, flock.SetPermissions(0o600))
+		fl := flock.New(path, flock.SetFlag(lockFlags), flock.SetPermissions(0o600))
 		ok, err := fl.TryLock()
 		if err != nil {
-			return nil, fmt.Errorf("lock %s: %w", path, err)
+			return nil, lockError(path, err)
 		}
 		if !ok {
 			return nil, nil
 		}
-		if lockIsCurrent(fl, path) {
-			return fl, nil
+		current, err := lockIsCurrent(fl, path)
+		if current || err != nil {
+			return unlockOnError(fl, err)
 		}
 		_ = fl.Unlock()
 	}
 	return nil, nil
 }
 
-// lockIsCurrent reports whether the locked file is still the one at path.
-func lockIsCurrent(fl *flock.Flock, path string) bool {
+// lockError explains a lock file that cannot be opened or locked.
+func lockError(path string, err error) error {
+	if fi, lerr := os.Lstat(path); lerr == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		return &PermissionError{What: whatFile, Path: path, Problem: "is a symbolic link", Fix: "remove it"}
+	}
+	return fmt.Errorf("lock %s: %w", path, err)
+}
+
+// unlockOnError returns fl, or releases it and returns err.
+func unlockOnError(fl *flock.Flock, err error) (*flock.Flock, error) {
+	if err != nil {
+		_ = fl.Unlock()
+		return nil, err
+	}
+	return fl, nil
+}
+
+// lockIsCurrent reports whether the locked file is still the one at path;
+// an error when it is not a regular file.
+func lockIsCurrent(fl *flock.Flock, path string) (bool, error) {
 	held, err := fl.Stat()
 	if err != nil {
-		return false
+		return false, nil
 	}
-	cur, err := os.Stat(path)
-	return err == nil && os.SameFile(held, cur)
+	if !held.Mode().IsRegular() {
+		return false, &PermissionError{What: whatFile, Path: path, Problem: "is not a regular file", Fix: "remove it"}
+	}
+	cur, err := os.Lstat(path)
+	return err == nil && os.SameFile(held, cur), nil
 }
 
 // lockHandle is what removeLockFile needs of a held lock.

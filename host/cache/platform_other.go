@@ -7,8 +7,12 @@ import (
 	"os"
 )
 
-// openNoFollow is 0: this platform has no O_NOFOLLOW.
-const openNoFollow = 0
+// openNoFollow and openNonBlock are 0: this platform has neither
+// O_NOFOLLOW nor FIFOs that block an open.
+const (
+	openNoFollow = 0
+	openNonBlock = 0
+)
 
 // checkOwnerMode accepts everything: on Windows, file modes do not describe
 // who may read a file; the per-user profile directory's ACL protects the

@@ -9,8 +9,13 @@ import (
 	"syscall"
 )
 
-// openNoFollow makes opening an entry fail on a symbolic link.
-const openNoFollow = syscall.O_NOFOLLOW
+// Open flags for cache files: opening fails on a symbolic link, and a
+// FIFO planted at a cache path does not block the open (the regular-file
+// check then refuses it).
+const (
+	openNoFollow = syscall.O_NOFOLLOW
+	openNonBlock = syscall.O_NONBLOCK
+)
 
 // checkOwnerMode refuses fi when another user owns it or when group or
 // others have any permission on it.

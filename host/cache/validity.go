@@ -1,6 +1,10 @@
 package cache
 
-import "time"
+import (
+	"time"
+
+	"github.com/keyfob/keyfob/internal/jwtexp"
+)
 
 const (
 	// MaxMargin caps the safety margin M, and is M when the lifetime is
@@ -50,4 +54,25 @@ func Valid(e *Entry, now time.Time, minValidity time.Duration) bool {
 // false: Valid alone decides.
 func NeedsRefresh(e *Entry, now time.Time) bool {
 	return e != nil && !e.RefreshAt.IsZero() && !now.Before(e.RefreshAt)
+}
+
+// MaxLifetime bounds how long a token is cached, whatever lifetime the
+// server claims: a token said to last ten years is served from the cache
+// for a day, then fetched again.
+const MaxLifetime = 24 * time.Hour
+
+// CacheExpiry returns the expiry under which e is cached when it was
+// obtained at now: its ExpiresAt, but no later than now + MaxLifetime, nor
+// than the exp claim when the access token is a JWT (servers that send a
+// longer expires_in than the token's own exp are served the earlier one).
+// A result not after now means e must not be cached.
+func CacheExpiry(e *Entry, now time.Time) time.Time {
+	exp := e.ExpiresAt
+	if limit := now.Add(MaxLifetime); exp.After(limit) {
+		exp = limit
+	}
+	if jwt, ok := jwtexp.Expiry(e.AccessToken); ok && jwt.Before(exp) {
+		exp = jwt
+	}
+	return exp
 }

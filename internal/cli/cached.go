@@ -84,18 +84,38 @@ func (e *Env) cachedOrFetched(ctx context.Context, c *commonFlags, p *profile) (
 	return t.fetch(ctx)
 }
 
+// newCachedToken opens the cache and derives the request's keys, the
+// credential's fingerprint included: a secret reference that does not
+// resolve, or a key file that cannot be read, is a configuration error
+// naming the key (exit 2).
 func (e *Env) newCachedToken(c *commonFlags, p *profile) (*cachedToken, error) {
-	dir, err := cache.Dir(e.Getenv)
-	if err != nil {
-		return nil, plugin.Configf("%v", err)
+	if c.minValidity < 0 {
+		return nil, &usageError{fmt.Errorf("--min-validity %v is negative: give how long a served token must still last, e.g. 1m", c.minValidity)}
 	}
-	cc, err := cache.Open(dir, cache.Options{})
+	cc, err := e.openCache()
 	if err != nil {
-		return nil, plugin.Configf("%v", err)
+		return nil, err
 	}
-	req := tokenkey.Request{Values: p.Values, Scopes: c.scopes, Claims: c.claims}
+	req, err := e.keyedRequest(cc, tokenkey.Request{Values: p.Values, Scopes: c.scopes, Claims: c.claims})
+	if err != nil {
+		return nil, err
+	}
 	return &cachedToken{env: e, c: c, p: p, cache: cc, req: req,
 		key: tokenkey.Access(req, config.IsSecret), now: e.Now()}, nil
+}
+
+// keyedRequest sets req's credential fingerprints under the cache's salt,
+// reading the secrets the way the front does (see tokenkey.Keyed).
+func (e *Env) keyedRequest(cc *cache.Cache, req tokenkey.Request) (tokenkey.Request, error) {
+	salt, err := cc.Salt()
+	if err != nil {
+		return req, plugin.Configf("%v", err)
+	}
+	req, err = tokenkey.Keyed(req, salt, config.IsSecret, e.lookupEnv)
+	if err != nil {
+		return req, plugin.Configf("%v", err)
+	}
+	return req, nil
 }
 
 // lock takes the lock on key, bounded by --lock-timeout, telling the user
@@ -108,9 +128,13 @@ func (t *cachedToken) lock(ctx context.Context, key, doing string) (func(), erro
 	}
 	lctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	return t.cache.Lock(lctx, key, func() {
+	unlock, err := t.cache.Lock(lctx, key, func() {
 		fmt.Fprintf(t.env.Stderr, "keyfob: waiting for another keyfob process %s profile %q\n", doing, t.p.Name)
 	})
+	if errors.Is(err, cache.ErrInsecure) {
+		return nil, plugin.Configf("%v", err) // a symbolic link or a FIFO at the lock path
+	}
+	return unlock, err
 }
 
 // fetch runs under the lock: look again, then ask the plugin.
@@ -137,10 +161,22 @@ func (t *cachedToken) failed(err error, stale *cache.Entry) (*cache.Entry, error
 		fmt.Fprintf(t.env.Stderr, "keyfob: early refresh failed, serving the still-valid token: %s\n", oneLine(err.Error()))
 		return stale, nil
 	}
+	err = withBackoffNote(err)
 	if n, ok := negativeFor(err, t.env.Now()); ok {
 		_ = t.cache.PutNegative(t.key, n)
 	}
 	return nil, err
+}
+
+// withBackoffNote adds to a throttling error whose Retry-After is longer
+// than keyfob remembers it what keyfob does instead, so the message does
+// not promise a wait of a day when the next call asks after minutes.
+func withBackoffNote(err error) error {
+	var oe *plugin.OAuthError
+	if !errors.As(err, &oe) || oe.StatusCode != 429 || oe.RetryAfter <= maxThrottleBackoff {
+		return err
+	}
+	return fmt.Errorf("%w; keyfob waits %v, not the %v asked for, before asking the server again", err, maxThrottleBackoff, oe.RetryAfter)
 }
 
 func (t *cachedToken) storeState(key string, tok *host.Token) {
@@ -156,17 +192,24 @@ func (t *cachedToken) storeState(key string, tok *host.Token) {
 	}
 }
 
-// store keeps the token in the cache (a token without an expiry is served
-// but not cached) and returns it as an entry.
+// store keeps the token in the cache and returns it as an entry. The
+// cached lifetime is capped (see cache.CacheExpiry), and hosts are told
+// the capped expiry too; a token without an expiry, or already past it,
+// is served but not cached.
 func (t *cachedToken) store(tok *host.Token) *cache.Entry {
 	e := &cache.Entry{
 		AccessToken: tok.AccessToken.Reveal(), TokenType: tok.TokenType, ExpiresAt: tok.ExpiresAt,
 		IssuedAt: t.now, RefreshAt: tok.RefreshAt, Scope: tok.Scope, IDToken: tok.IDToken.Reveal(),
 		Account: tok.Account, Profile: t.p.Name, Scopes: tokenkey.Scopes(t.req),
 	}
-	if tok.NoCache {
+	if tok.NoCache || e.ExpiresAt.IsZero() {
 		return e
 	}
+	exp := cache.CacheExpiry(e, t.now)
+	if !exp.After(t.now) {
+		return e
+	}
+	e.ExpiresAt = exp
 	if err := t.cache.Put(t.key, e); err != nil && !errors.Is(err, cache.ErrNotCacheable) {
 		fmt.Fprintf(t.env.Stderr, "keyfob: warning: could not cache the token: %s\n", oneLine(err.Error()))
 	}

@@ -59,7 +59,7 @@ hosts = [%q]
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &hostsWorld{t: t, f: f, vars: map[string]string{"KEYFOB_CONFIG": cfg, "KEYFOB_CACHE_DIR": filepath.Join(dir, "cache"), "KEYFOB_KEYRING": "off"}}
+	w := &hostsWorld{t: t, f: f, vars: map[string]string{"KEYFOB_CONFIG": cfg, "KEYFOB_CACHE_DIR": filepath.Join(dir, "cache"), "KEYFOB_KEYRING": "off", hostsSecretVar: "hosts-secret"}}
 	if w.c, err = cache.Open(w.vars["KEYFOB_CACHE_DIR"], cache.Options{}); err != nil {
 		t.Fatal(err)
 	}
@@ -115,7 +115,7 @@ func TestDockerACRExchangeRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	f, _ := config.Load(cfg)
-	w := &hostsWorld{t: t, f: f, vars: map[string]string{"KEYFOB_CONFIG": cfg, "KEYFOB_CACHE_DIR": filepath.Join(dir, "cache"), "KEYFOB_KEYRING": "off"}}
+	w := &hostsWorld{t: t, f: f, vars: map[string]string{"KEYFOB_CONFIG": cfg, "KEYFOB_CACHE_DIR": filepath.Join(dir, "cache"), "KEYFOB_KEYRING": "off", hostsSecretVar: "hosts-secret"}}
 	w.c, _ = cache.Open(w.vars["KEYFOB_CACHE_DIR"], cache.Options{})
 	w.prime("acr", "entra-token", 50*time.Minute)
 	stdout, _, code := w.run(registry, nil, "docker", "get")

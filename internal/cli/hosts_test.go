@@ -53,7 +53,8 @@ func newHostsWorld(t *testing.T) *hostsWorld {
 	if err != nil {
 		t.Fatal(err)
 	}
-	vars := map[string]string{"KEYFOB_CONFIG": cfg, "KEYFOB_CACHE_DIR": filepath.Join(dir, "cache"), "KEYFOB_KEYRING": "off"}
+	vars := map[string]string{"KEYFOB_CONFIG": cfg, "KEYFOB_CACHE_DIR": filepath.Join(dir, "cache"), "KEYFOB_KEYRING": "off",
+		hostsSecretVar: "hosts-secret"}
 	c, err := cache.Open(vars["KEYFOB_CACHE_DIR"], cache.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -61,8 +62,13 @@ func newHostsWorld(t *testing.T) *hostsWorld {
 	return &hostsWorld{t: t, vars: vars, f: f, c: c}
 }
 
+// hostsSecretVar is the variable of the profiles' client secret: set, so
+// cached tokens are served; a test case sets it to "" (unset) to make a
+// miss fail with a configuration error before any plugin starts.
+const hostsSecretVar = "HOSTS_TEST_SECRET"
+
 // request is the token request of profile name with scopes, as the
-// engine builds it.
+// engine builds it, its credential fingerprinted.
 func (w *hostsWorld) request(name string, scopes ...string) tokenkey.Request {
 	w.t.Helper()
 	p, err := w.f.Profile(name)
@@ -73,7 +79,12 @@ func (w *hostsWorld) request(name string, scopes ...string) tokenkey.Request {
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	return tokenkey.Request{Values: values, Scopes: scopes}
+	env := Env{Getenv: func(k string) string { return w.vars[k] }}
+	req, err := env.keyedRequest(w.c, tokenkey.Request{Values: values, Scopes: scopes})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return req
 }
 
 // prime caches token for profile name, issued an hour's lifetime ago by
@@ -157,7 +168,7 @@ func TestGitHelper(t *testing.T) {
 		"git get other protocol":   {args: []string{"git", "get"}, stdin: "protocol=cert\npath=/x.p12\n"},
 		"git get -p outside hosts": {args: []string{"git", "-p", "repos", "get"}, stdin: "protocol=https\nhost=github.com\n", wantStderr: "does not serve github.com"},
 		"git get plain http":       {args: []string{"git", "get"}, stdin: "protocol=http\nhost=git.example.com\n", wantStderr: "plain text"},
-		"git get miss error":       {args: []string{"git", "get"}, stdin: "protocol=https\nhost=git.example.com\n", vars: map[string]string{"KEYFOB_CACHE_DIR": filepath.Join(t.TempDir(), "empty")}, wantCode: ExitUsage, wantStderr: "HOSTS_TEST_SECRET"},
+		"git get miss error":       {args: []string{"git", "get"}, stdin: "protocol=https\nhost=git.example.com\n", vars: map[string]string{"KEYFOB_CACHE_DIR": filepath.Join(t.TempDir(), "empty"), hostsSecretVar: ""}, wantCode: ExitUsage, wantStderr: "HOSTS_TEST_SECRET"},
 		"git store":                {args: []string{"git", "store"}, stdin: "protocol=https\nhost=git.example.com\nusername=oauth2\npassword=repos-token\n"},
 		"git unknown action":       {args: []string{"git", "capability"}, stdin: ""},
 		"git unknown profile":      {args: []string{"git", "-p", "nope", "get"}, stdin: "protocol=https\nhost=git.example.com\n", wantCode: ExitUsage, wantStderr: `"nope"`},
@@ -227,7 +238,7 @@ func TestKubectlPlugin(t *testing.T) {
 		"kubectl cluster audience":   {args: []string{"kubectl", "-p", "repos"}, vars: info(fmt.Sprintf(withCluster, `{"audience":"6dae42f8-4368-4678-94ff-3960e28e3630"}`))},
 		"kubectl id token":           {args: []string{"kubectl", "-p", "kube"}, vars: info(v1)},
 		"kubectl bad exec info":      {args: []string{"kubectl"}, vars: info(`{"apiVersion":"client.authentication.k8s.io/v1alpha1"}`), wantCode: ExitUsage, wantStderr: "v1alpha1"},
-		"kubectl miss error":         {args: []string{"kubectl", "-p", "repos", "--scope", "other"}, vars: info(v1), wantCode: ExitUsage, wantStderr: "HOSTS_TEST_SECRET"},
+		"kubectl miss error":         {args: []string{"kubectl", "-p", "repos", "--scope", "other"}, vars: map[string]string{"KUBERNETES_EXEC_INFO": v1, hostsSecretVar: ""}, wantCode: ExitUsage, wantStderr: "HOSTS_TEST_SECRET"},
 	})
 }
 
@@ -240,7 +251,7 @@ func TestDockerHelper(t *testing.T) {
 		"docker get hub key":      {args: []string{"docker", "get"}, stdin: "https://registry.example.com/v1/\n"},
 		"docker get not found":    {args: []string{"docker", "get"}, stdin: "docker.io", wantCode: 1},
 		"docker get empty":        {args: []string{"docker", "get"}, stdin: "", wantCode: ExitUsage, wantStderr: "no credentials server URL"},
-		"docker get miss error":   {args: []string{"docker", "get"}, stdin: "registry.example.com", vars: map[string]string{"KEYFOB_CACHE_DIR": filepath.Join(t.TempDir(), "empty")}, wantCode: ExitUsage, wantStderr: "HOSTS_TEST_SECRET"},
+		"docker get miss error":   {args: []string{"docker", "get"}, stdin: "registry.example.com", vars: map[string]string{"KEYFOB_CACHE_DIR": filepath.Join(t.TempDir(), "empty"), hostsSecretVar: ""}, wantCode: ExitUsage, wantStderr: "HOSTS_TEST_SECRET"},
 		"docker list":             {args: []string{"docker", "list"}, stdin: "unused"},
 		"docker version":          {args: []string{"docker", "version"}},
 		"docker store":            {args: []string{"docker", "store"}, stdin: `{"ServerURL":"registry.example.com","Username":"u","Secret":"s"}`, wantStderr: `profile "repos"`},
@@ -271,7 +282,7 @@ func TestTerraformHelper(t *testing.T) {
 		"terraform get":             {args: []string{"terraform", "get", "tf.example.com"}},
 		"terraform get not found":   {args: []string{"terraform", "get", "registry.terraform.io"}},
 		"terraform get -p outside":  {args: []string{"terraform", "-p", "repos", "get", "app.terraform.io"}, wantStderr: "does not serve"},
-		"terraform get too short":   {args: []string{"terraform", "-p", "alice", "--hosts", "git.example.com", "get", "git.example.com"}, wantCode: ExitUsage, wantStderr: "HOSTS_TEST_SECRET"},
+		"terraform get too short":   {args: []string{"terraform", "-p", "alice", "--hosts", "git.example.com", "get", "git.example.com"}, vars: map[string]string{hostsSecretVar: ""}, wantCode: ExitUsage, wantStderr: "HOSTS_TEST_SECRET"},
 		"terraform get min valid":   {args: []string{"terraform", "--min-validity", "10m", "-p", "alice", "--hosts", "git.example.com", "get", "git.example.com"}},
 		"terraform store refused":   {args: []string{"terraform", "store", "tf.example.com"}, stdin: `{"token":"x"}`, wantCode: 1, wantStderr: `from profile "repos"`},
 		"terraform store unserved":  {args: []string{"terraform", "store", "app.terraform.io"}, stdin: `{"token":"x"}`, wantCode: 1, wantStderr: "add \"app.terraform.io\""},

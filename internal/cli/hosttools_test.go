@@ -101,7 +101,11 @@ func seedToolToken(t *testing.T, vars map[string]string, name string, e cache.En
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := cc.Put(tokenkey.Access(tokenkey.Request{Values: p.Values}, config.IsSecret), &e); err != nil {
+	req, err := env.keyedRequest(cc, tokenkey.Request{Values: p.Values})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cc.Put(tokenkey.Access(req, config.IsSecret), &e); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -134,27 +134,69 @@ func expanded(env Env, f *config.File, name string) (map[string]string, bool) {
 	return values, true
 }
 
-// lookup returns a cached entry valid for minValidity and not due for its
-// early refresh.
+// lookup returns a cached entry for req valid for minValidity and not
+// due for its early refresh.
 func lookup(env Env, req tokenkey.Request, minValidity time.Duration) (*cache.Entry, bool) {
-	return lookupKey(env, tokenkey.Access(req, config.IsSecret), func(*cache.Entry) time.Duration { return minValidity })
+	return lookupKey(env, req, accessKey, fixed(minValidity))
 }
 
-// lookupKey returns the entry under key if it is valid for the minimum
-// validity minValidity gives for it, and not due for its early refresh.
-func lookupKey(env Env, key string, minValidity func(*cache.Entry) time.Duration) (*cache.Entry, bool) {
+// accessKey is the key of a request's access token, as the engine's.
+func accessKey(req tokenkey.Request) string { return tokenkey.Access(req, config.IsSecret) }
+
+// lookupKey returns the entry under the key keyOf derives from req, its
+// credential fingerprinted as the engine does, if it is valid for the
+// minimum validity minValidity gives for it and not due for its early
+// refresh. It declines (false) on every doubt: a secret reference that
+// does not resolve or a key file that cannot be read (the engine then
+// reports it, exit 2), no salt yet, a negative minimum validity.
+func lookupKey(env Env, req tokenkey.Request, keyOf func(tokenkey.Request) string, minValidity func(*cache.Entry) time.Duration) (*cache.Entry, bool) {
+	c, ok := openCache(env)
+	if !ok {
+		return nil, false
+	}
+	req, ok = keyed(env, c, req)
+	if !ok {
+		return nil, false
+	}
+	e, ok := c.Get(keyOf(req))
+	if !ok {
+		return nil, false
+	}
+	now, v := env.Now(), minValidity(e)
+	if v < 0 || !cache.Valid(e, now, v) || cache.NeedsRefresh(e, now) {
+		return nil, false
+	}
+	return e, true
+}
+
+// openCache opens the cache directory without creating anything in it
+// that is not there yet but the directory.
+func openCache(env Env) (*cache.Cache, bool) {
 	dir, err := cache.Dir(env.Getenv)
 	if err != nil {
 		return nil, false
 	}
 	c, err := cache.Open(dir, cache.Options{})
-	if err != nil {
-		return nil, false
+	return c, err == nil
+}
+
+// keyed sets req's credential fingerprints under the cache's salt; false
+// when there is no salt yet (so no keyed entry) or a reference or key
+// file cannot be read.
+func keyed(env Env, c *cache.Cache, req tokenkey.Request) (tokenkey.Request, bool) {
+	salt, ok, err := c.ExistingSalt()
+	if !ok || err != nil {
+		return req, false
 	}
-	e, ok := c.Get(key)
-	now := env.Now()
-	if !ok || !cache.Valid(e, now, minValidity(e)) || cache.NeedsRefresh(e, now) {
-		return nil, false
+	req, err = tokenkey.Keyed(req, salt, config.IsSecret, lookupEnv(env.Getenv))
+	return req, err == nil
+}
+
+// lookupEnv reads the environment as the engine does: an empty variable
+// counts as unset.
+func lookupEnv(getenv func(string) string) func(string) (string, bool) {
+	return func(name string) (string, bool) {
+		v := getenv(name)
+		return v, v != ""
 	}
-	return e, true
 }

@@ -58,7 +58,7 @@ func setup(t *testing.T) (Env, *cache.Cache, map[string]string) {
 	if err := os.WriteFile(cfg, []byte(text), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	vars := map[string]string{"KEYFOB_CONFIG": cfg, "KEYFOB_CACHE_DIR": filepath.Join(dir, "cache")}
+	vars := map[string]string{"KEYFOB_CONFIG": cfg, "KEYFOB_CACHE_DIR": filepath.Join(dir, "cache"), "S": "front-secret"}
 	c, err := cache.Open(vars["KEYFOB_CACHE_DIR"], cache.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -80,7 +80,7 @@ var now = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
 func TestRunAnswersFromCache(t *testing.T) {
 	t.Parallel()
 	env, c, values := setup(t)
-	key := tokenkey.Access(tokenkey.Request{Values: values}, config.IsSecret)
+	key := keyedAccess(t, c, tokenkey.Request{Values: values}, env.Getenv)
 	entry := &cache.Entry{AccessToken: "cached-token", TokenType: "Bearer", IssuedAt: now.Add(-10 * time.Minute), ExpiresAt: now.Add(50 * time.Minute)}
 	if err := c.Put(key, entry); err != nil {
 		t.Fatal(err)
@@ -94,6 +94,7 @@ func TestRunAnswersFromCache(t *testing.T) {
 		"header":              {[]string{"token", "-p", "p", "-o", "header"}, true, "Authorization: Bearer cached-token\n"},
 		"json":                {[]string{"token", "-p", "p", "-o", "json"}, true, `{"access_token":"cached-token","token_type":"Bearer","expires_at":"2026-11-22T10:45:00Z"}` + "\n"},
 		"needs more validity": {[]string{"token", "-p", "p", "--min-validity", "46m"}, false, ""},
+		"negative validity":   {[]string{"token", "-p", "p", "--min-validity", "-1h"}, false, ""},
 		"other scopes miss":   {[]string{"token", "-p", "p", "--scope", "other"}, false, ""},
 		"unknown profile":     {[]string{"token", "-p", "nope"}, false, ""},
 		"other command":       {[]string{"version"}, false, ""},
@@ -119,7 +120,7 @@ func TestRunAnswersFromCache(t *testing.T) {
 func TestRunDeclinesSoftRefreshAndCorruptEntries(t *testing.T) {
 	t.Parallel()
 	env, c, values := setup(t)
-	key := tokenkey.Access(tokenkey.Request{Values: values}, config.IsSecret)
+	key := keyedAccess(t, c, tokenkey.Request{Values: values}, env.Getenv)
 	soft := &cache.Entry{AccessToken: "t", IssuedAt: now.Add(-30 * time.Minute), ExpiresAt: now.Add(30 * time.Minute), RefreshAt: now.Add(-time.Minute)}
 	if err := c.Put(key, soft); err != nil {
 		t.Fatal(err)

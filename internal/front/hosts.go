@@ -3,6 +3,7 @@ package front
 import (
 	"bytes"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/keyfob/keyfob/host/bazel"
@@ -11,7 +12,6 @@ import (
 	"github.com/keyfob/keyfob/host/git"
 	"github.com/keyfob/keyfob/host/kubectl"
 	"github.com/keyfob/keyfob/host/terraform"
-	"github.com/keyfob/keyfob/internal/config"
 	"github.com/keyfob/keyfob/internal/hostproto"
 	"github.com/keyfob/keyfob/internal/tokenkey"
 )
@@ -49,9 +49,12 @@ func fixed(v time.Duration) func(*cache.Entry) time.Duration {
 }
 
 // exit is the answer of a protocol step: its exit code, or 1 when
-// writing it failed.
-func exit(code int, err error) (int, bool) {
+// writing it failed, saying why on stderr in the one line the engine
+// prints for the same failure (cli.Main), e.g. git's refusal of a
+// credential value with a line break.
+func exit(env Env, code int, err error) (int, bool) {
 	if err != nil {
+		_, _ = io.WriteString(env.Stderr, "keyfob: "+strings.Join(strings.Fields(err.Error()), " ")+"\n")
 		return 1, true
 	}
 	return code, true
@@ -91,7 +94,7 @@ func serveGit(env Env, args []string) (int, bool) {
 	if !ok {
 		return 0, false
 	}
-	return exit(0, git.Write(env.Stdout, hostproto.GitCredential(req, values, e)))
+	return exit(env, 0, git.Write(env.Stdout, hostproto.GitCredential(req, values, e)))
 }
 
 // serveKubectl answers keyfob kubectl: the profile is selected as for
@@ -127,7 +130,7 @@ func serveKubectl(env Env, args []string) (int, bool) {
 	if err != nil || !fresh {
 		return 0, false
 	}
-	return exit(0, kubectl.Write(env.Stdout, info.APIVersion, tok, exp))
+	return exit(env, 0, kubectl.Write(env.Stdout, info.APIVersion, tok, exp))
 }
 
 // serveDocker answers docker get, the ACR exchange's cached refresh token
@@ -150,21 +153,22 @@ func serveDocker(env Env, args []string) (int, bool) {
 		return 0, false
 	}
 	if nothing {
-		return exit(1, docker.WriteNotFound(env.Stdout))
+		return exit(env, 1, docker.WriteNotFound(env.Stdout))
 	}
 	req := tokenkey.Request{Values: values, Scopes: a.scopes}
 	if hostproto.ACRExchange(values) {
-		e, ok := lookupKey(env, hostproto.ACRKey(req, srv.Host), fixed(a.minValidity))
+		acrKey := func(r tokenkey.Request) string { return hostproto.ACRKey(r, srv.Host) }
+		e, ok := lookupKey(env, req, acrKey, fixed(a.minValidity))
 		if !ok {
 			return 0, false
 		}
-		return exit(0, docker.WriteCredentials(env.Stdout, docker.Credentials{ServerURL: srv.URL, Username: docker.IdentityTokenUser, Secret: e.AccessToken}))
+		return exit(env, 0, docker.WriteCredentials(env.Stdout, docker.Credentials{ServerURL: srv.URL, Username: docker.IdentityTokenUser, Secret: e.AccessToken}))
 	}
 	e, ok := lookup(env, req, a.minValidity)
 	if !ok {
 		return 0, false
 	}
-	return exit(0, docker.WriteCredentials(env.Stdout, hostproto.DockerCredentials(srv, values, e.AccessToken)))
+	return exit(env, 0, docker.WriteCredentials(env.Stdout, hostproto.DockerCredentials(srv, values, e.AccessToken)))
 }
 
 // serveBazel answers bazel get.
@@ -186,13 +190,13 @@ func serveBazel(env Env, args []string) (int, bool) {
 		return 0, false
 	}
 	if nothing {
-		return exit(0, bazel.Write(env.Stdout, bazel.Response{}))
+		return exit(env, 0, bazel.Write(env.Stdout, bazel.Response{}))
 	}
 	e, ok := lookup(env, tokenkey.Request{Values: values, Scopes: a.scopes}, a.minValidity)
 	if !ok {
 		return 0, false
 	}
-	return exit(0, bazel.Write(env.Stdout, hostproto.BazelResponse(e)))
+	return exit(env, 0, bazel.Write(env.Stdout, hostproto.BazelResponse(e)))
 }
 
 // serveTerraform answers terraform get HOST with a token that lasts (see
@@ -207,15 +211,15 @@ func serveTerraform(env Env, args []string) (int, bool) {
 		return 0, false
 	}
 	if nothing {
-		return exit(0, terraform.WriteNone(env.Stdout))
+		return exit(env, 0, terraform.WriteNone(env.Stdout))
 	}
 	minValidity := hostproto.TerraformMinValidity
 	if a.minSet {
 		minValidity = fixed(a.minValidity)
 	}
-	e, ok := lookupKey(env, tokenkey.Access(tokenkey.Request{Values: values, Scopes: a.scopes}, config.IsSecret), minValidity)
+	e, ok := lookupKey(env, tokenkey.Request{Values: values, Scopes: a.scopes}, accessKey, minValidity)
 	if !ok {
 		return 0, false
 	}
-	return exit(0, terraform.WriteToken(env.Stdout, e.AccessToken))
+	return exit(env, 0, terraform.WriteToken(env.Stdout, e.AccessToken))
 }

@@ -101,14 +101,16 @@ func ACRExchange(values map[string]string) bool { return values["acr_exchange"] 
 const acrRegistryKey = "acr-registry"
 
 // ACRKey is the cache key of the ACR refresh token for registry, derived
-// from the key of the profile's access token.
+// from the key of the profile's access token: the request's account and
+// credential fingerprint stay part of it.
 func ACRKey(req tokenkey.Request, registry string) string {
 	values := make(map[string]string, len(req.Values)+1)
 	for k, v := range req.Values {
 		values[k] = v
 	}
 	values[acrRegistryKey] = strings.ToLower(registry)
-	return tokenkey.Access(tokenkey.Request{Values: values, Scopes: req.Scopes, Claims: req.Claims}, config.IsSecret)
+	req.Values = values
+	return tokenkey.Access(req, config.IsSecret)
 }
 
 // ACRTenant is the tenant sent with the exchange: tenant_id, else the

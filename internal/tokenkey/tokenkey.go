@@ -24,6 +24,11 @@ type Request struct {
 	// login), used when the profile names none (username, login_hint);
 	// "" when unbound.
 	Account string
+	// Credential is the keyed fingerprint of the credential the profile
+	// presents, and UserCredential that of the user's own credential (see
+	// Keyed, which sets both); "" when there is none.
+	Credential     string
+	UserCredential string
 }
 
 // notIdentity lists keys that do not change which token is issued: they
@@ -38,14 +43,16 @@ var notIdentity = map[string]bool{
 }
 
 // Access returns the key of the request's access token. Every non-secret
-// key that may change the token is part of it; secret-valued keys never
-// are (isSecret tells them apart).
+// key that may change the token is part of it; secret-valued keys
+// (isSecret tells them apart) enter only through r.Credential, a keyed
+// fingerprint (see Keyed).
 func Access(r Request, isSecret func(string) bool) string {
 	v := r.Values
 	parts := cache.KeyParts{
 		Plugin: v["plugin"], Provider: v["provider"], Authority: v["authority"],
 		TokenURL: firstOf(v["token_url"], v["issuer"]), Tenant: v["tenant_id"], ClientID: v["client_id"],
 		User: r.account(), Scopes: Scopes(r), Claims: r.Claims, Extra: map[string]string{},
+		Credential: r.Credential,
 	}
 	for k, val := range v {
 		if isSecret(k) || notIdentity[k] || val == "" {
@@ -56,13 +63,16 @@ func Access(r Request, isSecret func(string) bool) string {
 	return cache.AccessKey(parts)
 }
 
-// State returns the key of the refresh state: one per issuer, client and
-// account, so one sign-in serves every resource the server allows.
+// State returns the key of the refresh state: one per issuer, client,
+// account and user credential (r.UserCredential), so one sign-in serves
+// every resource the server allows, and a stored refresh token is
+// redeemed only for the user who earned it.
 func State(r Request) string {
 	v := r.Values
 	return cache.StateKey(cache.StateKeyParts{
 		Plugin: v["plugin"], Authority: v["authority"], TokenURL: firstOf(v["token_url"], v["issuer"]),
 		Tenant: v["tenant_id"], ClientID: v["client_id"], Account: r.account(),
+		UserCredential: r.UserCredential,
 	})
 }
 
