@@ -93,7 +93,10 @@ func (e *Env) newCachedToken(c *commonFlags, p *profile) (*cachedToken, error) {
 	if err != nil {
 		return nil, plugin.Configf("%v", err)
 	}
-	req := tokenkey.Request{Values: p.Values, Scopes: c.scopes, Claims: c.claims}
+	req, err := e.tokenRequest(cc, c, p)
+	if err != nil {
+		return nil, err
+	}
 	return &cachedToken{env: e, c: c, p: p, cache: cc, req: req,
 		key: tokenkey.Access(req, config.IsSecret), now: e.Now()}, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/keyfob/keyfob/host"
 	"github.com/keyfob/keyfob/host/cache"
 	"github.com/keyfob/keyfob/internal/tokenkey"
 	"github.com/keyfob/keyfob/plugin"
@@ -34,8 +35,12 @@ func (t *cachedToken) viaPlugin(ctx context.Context, stale *cache.Entry) (*cache
 		return nil, err
 	}
 	defer unlock()
-	state, _, _ := t.cache.GetState(stateKey)
 	o := t.c.interact
+	if bound, err := t.rebound(o); err != nil || bound != nil {
+		unlock() // the sign-in waited for bound the profile: look again under its keys
+		return bound.fetchOr(ctx, err)
+	}
+	state, _, _ := t.cache.GetState(stateKey)
 	if o.login {
 		state = nil
 	} else if cd, ok := t.cache.GetNegative(stateKey, t.env.Now()); ok {
@@ -45,18 +50,28 @@ func (t *cachedToken) viaPlugin(ctx context.Context, stale *cache.Entry) (*cache
 		o.forbid = cooldownReason(t.p.Name, cd)
 	}
 	ia := t.env.interaction(t.p, o)
-	tok, err := t.env.getToken(ctx, t.c, t.p, state, ia)
+	tok, err := t.env.getToken(ctx, t.c, signinProfile(t.p, o), state, ia)
 	ia.close()
 	if err != nil {
 		t.rememberDecline(stateKey, declined(ia.wasAsked(), err, errors.Is(ctx.Err(), context.DeadlineExceeded)), err)
 		return t.failed(err, stale)
 	}
 	_ = t.cache.DeleteNegative(stateKey)
+	if o.login || ia.wasAsked() {
+		return t.bindSignIn(ctx, tok).keep(tok, true), nil
+	}
+	return t.keep(tok, false), nil
+}
+
+// keep stores the token and its state under t's keys; after a sign-in
+// (signedIn) without a refresh token, stored state is dropped.
+func (t *cachedToken) keep(tok *host.Token, signedIn bool) *cache.Entry {
+	stateKey := tokenkey.State(t.req)
 	t.storeState(stateKey, tok)
-	if o.login && len(tok.State) == 0 && !tok.ClearState {
+	if signedIn && len(tok.State) == 0 && !tok.ClearState {
 		_ = t.cache.DeleteState(stateKey) // a fresh sign-in without a refresh token
 	}
-	return t.store(tok), nil
+	return t.store(tok)
 }
 
 // lockSignin takes the state key's lock. Running out of time while

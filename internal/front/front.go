@@ -131,13 +131,13 @@ func expanded(env Env, f *config.File, name string) (map[string]string, bool) {
 	if err != nil || values["provider"] == "" {
 		return nil, false
 	}
-	return values, true
+	return withAccount(env, name, values)
 }
 
 // lookup returns a cached entry valid for minValidity and not due for its
 // early refresh.
 func lookup(env Env, req tokenkey.Request, minValidity time.Duration) (*cache.Entry, bool) {
-	return lookupKey(env, tokenkey.Access(req, config.IsSecret), func(*cache.Entry) time.Duration { return minValidity })
+	return lookupKey(env, tokenkey.Access(boundRequest(req), config.IsSecret), func(*cache.Entry) time.Duration { return minValidity })
 }
 
 // lookupKey returns the entry under key if it is valid for the minimum

@@ -152,7 +152,7 @@ func serveDocker(env Env, args []string) (int, bool) {
 	if nothing {
 		return exit(1, docker.WriteNotFound(env.Stdout))
 	}
-	req := tokenkey.Request{Values: values, Scopes: a.scopes}
+	req := boundRequest(tokenkey.Request{Values: values, Scopes: a.scopes})
 	if hostproto.ACRExchange(values) {
 		e, ok := lookupKey(env, hostproto.ACRKey(req, srv.Host), fixed(a.minValidity))
 		if !ok {
@@ -213,7 +213,7 @@ func serveTerraform(env Env, args []string) (int, bool) {
 	if a.minSet {
 		minValidity = fixed(a.minValidity)
 	}
-	e, ok := lookupKey(env, tokenkey.Access(tokenkey.Request{Values: values, Scopes: a.scopes}, config.IsSecret), minValidity)
+	e, ok := lookupKey(env, tokenkey.Access(boundRequest(tokenkey.Request{Values: values, Scopes: a.scopes}), config.IsSecret), minValidity)
 	if !ok {
 		return 0, false
 	}

@@ -108,7 +108,8 @@ func ACRKey(req tokenkey.Request, registry string) string {
 		values[k] = v
 	}
 	values[acrRegistryKey] = strings.ToLower(registry)
-	return tokenkey.Access(tokenkey.Request{Values: values, Scopes: req.Scopes, Claims: req.Claims}, config.IsSecret)
+	req.Values = values
+	return tokenkey.Access(req, config.IsSecret)
 }
 
 // ACRTenant is the tenant sent with the exchange: tenant_id, else the
