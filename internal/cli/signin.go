@@ -74,14 +74,33 @@ func (t *cachedToken) keep(tok *host.Token, signedIn bool) *cache.Entry {
 	return t.store(tok)
 }
 
-// lockSignin takes the state key's lock. Running out of time while
-// another process signs in needs a person as much as that sign-in does.
+// lockSignin takes the state key's lock. When the holder may be signing a
+// person in (an interactive provider, keyfob login) it waits as long as a
+// sign-in can last (maxSigninWait) rather than --lock-timeout, within the
+// call's own bound. Running out of time while another process signs in
+// needs a person as much as that sign-in does.
 func (t *cachedToken) lockSignin(ctx context.Context, stateKey string) (func(), error) {
-	unlock, err := t.lock(ctx, stateKey, "signing in to or refreshing")
+	lctx, cancel := context.WithTimeout(ctx, t.signinLockWait())
+	defer cancel()
+	unlock, err := t.cache.Lock(lctx, stateKey, func() {
+		fmt.Fprintf(t.env.Stderr, "keyfob: waiting for another keyfob process signing in to or refreshing profile %q\n", t.p.Name)
+	})
 	if err != nil && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
 		return nil, needPerson(fmt.Sprintf("another keyfob process is still signing in to profile %q", t.p.Name))
 	}
 	return unlock, err
+}
+
+// signinLockWait bounds the wait for the state key's lock.
+func (t *cachedToken) signinLockWait() time.Duration {
+	wait := t.c.lockTimeout
+	if wait <= 0 {
+		wait = defaultLockTimeout
+	}
+	if t.c.interact.login || interactiveProvider(t.p) {
+		wait = max(wait, maxSigninWait)
+	}
+	return wait
 }
 
 // declined reports whether a failed call means a person was asked and
