@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -39,7 +40,7 @@ func newCacheListCmd(env *Env) *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
 		Use:   "list",
-		Short: "List cache entries: kind, profile, account, scopes, expiry, storage",
+		Short: "List cache entries and signed-in accounts: kind, profile, account, scopes, expiry, storage",
 		Example: `  keyfob cache list
   keyfob cache list -o json | jq -r '.[] | select(.kind == "access") | .expires_at'`,
 		Args: cobra.NoArgs,
@@ -48,7 +49,7 @@ func newCacheListCmd(env *Env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			list, err := c.List()
+			list, err := listCache(c)
 			if err != nil {
 				return err
 			}
@@ -62,6 +63,17 @@ func newCacheListCmd(env *Env) *cobra.Command {
 	return cmd
 }
 
+// listCache lists the cache's entries, then the signed-in accounts with
+// the profiles bound to them.
+func listCache(c *cache.Cache) ([]cache.Listing, error) {
+	list, err := c.List()
+	if err != nil {
+		return nil, err
+	}
+	accounts, err := c.AccountListings()
+	return append(list, accounts...), err
+}
+
 func writeCacheList(env *Env, list []cache.Listing) error {
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "KIND\tPROFILE\tACCOUNT\tSCOPES\tEXPIRES\tSTORAGE")
@@ -73,6 +85,9 @@ func writeCacheList(env *Env, list []cache.Listing) error {
 		storage := l.Path
 		if l.Sealed {
 			storage += " (encrypted)"
+		}
+		if l.Kind == cache.KindAccount && l.Detail != "" {
+			storage += " (" + l.Detail + ")"
 		}
 		if l.Problem != "" {
 			storage += " (" + l.Problem + ")"
@@ -105,7 +120,7 @@ func newCacheClearCmd(env *Env) *cobra.Command {
 			if profile != "" {
 				return c.ClearProfile(profile)
 			}
-			return c.Clear()
+			return errors.Join(c.Clear(), c.ClearAccounts())
 		},
 	}
 	cmd.Flags().StringVarP(&profile, "profile", "p", "", "clear only this profile's access tokens")

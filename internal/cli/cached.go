@@ -96,7 +96,11 @@ func (e *Env) newCachedToken(c *commonFlags, p *profile) (*cachedToken, error) {
 	if err != nil {
 		return nil, err
 	}
-	req, err := e.keyedRequest(cc, tokenkey.Request{Values: p.Values, Scopes: c.scopes, Claims: c.claims})
+	req, err := e.tokenRequest(cc, c, p)
+	if err != nil {
+		return nil, err
+	}
+	req, err = e.keyedRequest(cc, req)
 	if err != nil {
 		return nil, err
 	}

@@ -26,6 +26,9 @@ type interactOptions struct {
 	// login is keyfob login: sign in afresh, whatever the stored state
 	// and the sign-in cooldown say.
 	login bool
+	// logout is keyfob logout: a profile bound to no account while
+	// several are signed in signs out of none of them.
+	logout bool
 }
 
 // signin is the Interaction served to the plugin for one call. The first

@@ -78,6 +78,7 @@ func newLogoutCmd(env *Env) *cobra.Command {
 // logout signs the profile out within the call's timeout (see
 // callTimeout).
 func (e *Env) logout(ctx context.Context, c *commonFlags, p *profile) error {
+	c.interact.logout = true
 	ctx, cancel, err := withCallTimeout(ctx, c, p)
 	if err != nil {
 		return err
@@ -105,7 +106,8 @@ func (t *cachedToken) signOut(ctx context.Context) error {
 	defer unlock()
 	state, _, _ := t.cache.GetState(stateKey)
 	revoked, rerr := t.env.revokeRefreshToken(ctx, t.p, state)
-	err = errors.Join(t.cache.DeleteState(stateKey), t.cache.DeleteNegative(stateKey), t.cache.ClearProfile(t.p.Name))
+	err = errors.Join(t.cache.DeleteState(stateKey), t.cache.DeleteNegative(stateKey), t.cache.ClearProfile(t.p.Name),
+		t.forgetAccount(ctx))
 	if err != nil {
 		return err
 	}
@@ -142,7 +144,7 @@ func (e *Env) logoutAll(ctx context.Context, c *commonFlags) error {
 	if err != nil {
 		return err
 	}
-	if err := cc.Clear(); err != nil {
+	if err := errors.Join(cc.Clear(), cc.ClearAccounts()); err != nil {
 		return err
 	}
 	fmt.Fprintln(e.Stderr, "keyfob: cache cleared")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/keyfob/keyfob/host"
 	"github.com/keyfob/keyfob/host/cache"
 	"github.com/keyfob/keyfob/internal/tokenkey"
 	"github.com/keyfob/keyfob/plugin"
@@ -34,8 +35,12 @@ func (t *cachedToken) viaPlugin(ctx context.Context, stale *cache.Entry) (*cache
 		return nil, err
 	}
 	defer unlock()
-	state, _, _ := t.cache.GetState(stateKey)
 	o := t.c.interact
+	if bound, err := t.rebound(o); err != nil || bound != nil {
+		unlock() // the sign-in waited for bound the profile: look again under its keys
+		return bound.fetchOr(ctx, err)
+	}
+	state, _, _ := t.cache.GetState(stateKey)
 	if o.login {
 		state = nil
 	} else if cd, ok := t.cache.GetNegative(stateKey, t.env.Now()); ok {
@@ -45,28 +50,57 @@ func (t *cachedToken) viaPlugin(ctx context.Context, stale *cache.Entry) (*cache
 		o.forbid = cooldownReason(t.p.Name, cd)
 	}
 	ia := t.env.interaction(t.p, o)
-	tok, err := t.env.getToken(ctx, t.c, t.p, state, ia)
+	tok, err := t.env.getToken(ctx, t.c, signinProfile(t.p, o), state, ia)
 	ia.close()
 	if err != nil {
 		t.rememberDecline(stateKey, declined(ia.wasAsked(), err, errors.Is(ctx.Err(), context.DeadlineExceeded)), err)
 		return t.failed(err, stale)
 	}
 	_ = t.cache.DeleteNegative(stateKey)
-	t.storeState(stateKey, tok)
-	if o.login && len(tok.State) == 0 && !tok.ClearState {
-		_ = t.cache.DeleteState(stateKey) // a fresh sign-in without a refresh token
+	if o.login || ia.wasAsked() {
+		return t.bindSignIn(ctx, tok).keep(tok, true), nil
 	}
-	return t.store(tok), nil
+	return t.keep(tok, false), nil
 }
 
-// lockSignin takes the state key's lock. Running out of time while
-// another process signs in needs a person as much as that sign-in does.
+// keep stores the token and its state under t's keys; after a sign-in
+// (signedIn) without a refresh token, stored state is dropped.
+func (t *cachedToken) keep(tok *host.Token, signedIn bool) *cache.Entry {
+	stateKey := tokenkey.State(t.req)
+	t.storeState(stateKey, tok)
+	if signedIn && len(tok.State) == 0 && !tok.ClearState {
+		_ = t.cache.DeleteState(stateKey) // a fresh sign-in without a refresh token
+	}
+	return t.store(tok)
+}
+
+// lockSignin takes the state key's lock. When the holder may be signing a
+// person in (an interactive provider, keyfob login) it waits as long as a
+// sign-in can last (maxSigninWait) rather than --lock-timeout, within the
+// call's own bound. Running out of time while another process signs in
+// needs a person as much as that sign-in does.
 func (t *cachedToken) lockSignin(ctx context.Context, stateKey string) (func(), error) {
-	unlock, err := t.lock(ctx, stateKey, "signing in to or refreshing")
+	lctx, cancel := context.WithTimeout(ctx, t.signinLockWait())
+	defer cancel()
+	unlock, err := t.cache.Lock(lctx, stateKey, func() {
+		fmt.Fprintf(t.env.Stderr, "keyfob: waiting for another keyfob process signing in to or refreshing profile %q\n", t.p.Name)
+	})
 	if err != nil && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
 		return nil, needPerson(fmt.Sprintf("another keyfob process is still signing in to profile %q", t.p.Name))
 	}
 	return unlock, err
+}
+
+// signinLockWait bounds the wait for the state key's lock.
+func (t *cachedToken) signinLockWait() time.Duration {
+	wait := t.c.lockTimeout
+	if wait <= 0 {
+		wait = defaultLockTimeout
+	}
+	if t.c.interact.login || interactiveProvider(t.p) {
+		wait = max(wait, maxSigninWait)
+	}
+	return wait
 }
 
 // declined reports whether a failed call means a person was asked and

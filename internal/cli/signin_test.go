@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -173,5 +174,53 @@ func TestNoBrowserFlag(t *testing.T) {
 	}
 	if req.Config["no_browser"] != "true" || !c.interact.noBrowser {
 		t.Errorf("config %v, noBrowser %v", req.Config, c.interact.noBrowser)
+	}
+}
+
+// TestSigninLockWaitsForTheSignin checks that a call queued behind
+// another process's sign-in waits as long as a sign-in can last, not
+// --lock-timeout, when the provider signs people in; others still give
+// up after --lock-timeout, with exit 4.
+func TestSigninLockWaitsForTheSignin(t *testing.T) {
+	t.Parallel()
+	const lockTimeout, held = 50 * time.Millisecond, 400 * time.Millisecond
+	tests := map[string]struct {
+		provider string
+		login    bool
+		waits    bool
+	}{
+		"device_code":        {provider: "device_code", waits: true},
+		"authorization_code": {provider: "authorization_code", waits: true},
+		"keyfob login":       {provider: "client_credentials", login: true, waits: true},
+		"client_credentials": {provider: "client_credentials"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			cc, err := cache.Open(filepath.Join(t.TempDir(), "cache"), cache.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			unlock, err := cc.Lock(context.Background(), "state", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			time.AfterFunc(held, unlock)
+			c := &commonFlags{lockTimeout: lockTimeout}
+			c.interact.login = tc.login
+			ct := &cachedToken{env: &Env{Stderr: io.Discard}, c: c, cache: cc,
+				p: &profile{Name: "p", Values: map[string]string{"provider": tc.provider}}}
+			got, err := ct.lockSignin(context.Background(), "state")
+			if tc.waits {
+				if err != nil {
+					t.Fatalf("lockSignin gave up while the other sign-in went on: %v", err)
+				}
+				got()
+				return
+			}
+			if !errors.Is(err, plugin.ErrInteractionRequired) {
+				t.Fatalf("lockSignin() error %v, want exit 4 after --lock-timeout", err)
+			}
+		})
 	}
 }

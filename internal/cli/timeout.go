@@ -3,9 +3,11 @@ package cli
 import (
 	"context"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/keyfob/keyfob/plugin"
+	"github.com/keyfob/keyfob/plugin/providers/all"
 )
 
 // defaultTimeout bounds a call when neither --timeout nor the profile's
@@ -15,10 +17,29 @@ import (
 // the pauses between retries.
 const defaultTimeout = 30 * time.Second
 
-// interactiveProviders are the built-in providers that sign a person in.
-// A person takes the time they need, so such calls get no default
-// timeout; --timeout still bounds them.
-var interactiveProviders = map[string]bool{"device_code": true, "authorization_code": true}
+// maxSigninWait is how long a sign-in can last, so how long a call waits
+// for another process's sign-in to the same account before giving up
+// (instead of --lock-timeout): a device code lives up to 15 minutes
+// (Entra's, RFC 8628 §3.2's example).
+const maxSigninWait = 15 * time.Minute
+
+// builtinInfo describes the built-in providers, from their registry.
+var builtinInfo = sync.OnceValue(func() map[string]plugin.ProviderInfo {
+	out := map[string]plugin.ProviderInfo{}
+	for _, info := range all.Registry().Providers() {
+		out[info.Name] = info
+	}
+	return out
+})
+
+// interactiveProvider reports whether the profile's provider may sign a
+// person in, as its ProviderInfo declares. A person takes the time they
+// need, so such calls get no default timeout (--timeout still bounds
+// them). An external plugin's providers are not known before it starts:
+// they count as not interactive here; their profiles set timeout.
+func interactiveProvider(p *profile) bool {
+	return p.Values["plugin"] == "" && builtinInfo()[p.Values["provider"]].Interactive
+}
 
 // withCallTimeout bounds ctx by the call's timeout (see callTimeout).
 // Call cancel when the call is over.
@@ -49,7 +70,7 @@ func callTimeout(c *commonFlags, p *profile) (time.Duration, error) {
 		}
 		return d, nil
 	}
-	if c.interact.login || interactiveProviders[p.Values["provider"]] {
+	if c.interact.login || interactiveProvider(p) {
 		return 0, nil
 	}
 	return defaultTimeout, nil

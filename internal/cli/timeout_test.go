@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/keyfob/keyfob/plugin"
+	"github.com/keyfob/keyfob/plugin/providers/all"
 )
 
 func TestCallTimeout(t *testing.T) {
@@ -24,6 +25,7 @@ func TestCallTimeout(t *testing.T) {
 		"device_code: no default":          {values: map[string]string{"provider": "device_code"}},
 		"authorization_code: no default":   {values: map[string]string{"provider": "authorization_code"}},
 		"login: no default":                {login: true, values: map[string]string{"provider": "client_credentials"}},
+		"external plugin: default":         {values: map[string]string{"provider": "device_code", "plugin": "acme"}, want: defaultTimeout},
 		"interactive with --timeout":       {flag: time.Minute, values: map[string]string{"provider": "device_code"}, want: time.Minute},
 		"interactive with the profile key": {values: map[string]string{"provider": "device_code", "timeout": "10m"}, want: 10 * time.Minute},
 		"bad profile key":                  {values: map[string]string{"provider": "password", "timeout": "soon"}, wantErr: true},
@@ -45,5 +47,17 @@ func TestCallTimeout(t *testing.T) {
 				t.Errorf("callTimeout() = %v, %v; want %v", got, err, tc.want)
 			}
 		})
+	}
+}
+
+// TestInteractiveFromRegistry checks that the default bound follows each
+// built-in provider's ProviderInfo.Interactive, declared once.
+func TestInteractiveFromRegistry(t *testing.T) {
+	t.Parallel()
+	for _, info := range all.Registry().Providers() {
+		got, err := callTimeout(&commonFlags{}, &profile{Name: "p", Values: map[string]string{"provider": info.Name}})
+		if want := map[bool]time.Duration{true: 0, false: defaultTimeout}[info.Interactive]; err != nil || got != want {
+			t.Errorf("provider %s (interactive %v): callTimeout() = %v, %v; want %v", info.Name, info.Interactive, got, err, want)
+		}
 	}
 }

@@ -131,7 +131,7 @@ func expanded(env Env, f *config.File, name string) (map[string]string, bool) {
 	if err != nil || values["provider"] == "" {
 		return nil, false
 	}
-	return values, true
+	return withAccount(env, name, values)
 }
 
 // lookup returns a cached entry for req valid for minValidity and not
@@ -154,7 +154,7 @@ func lookupKey(env Env, req tokenkey.Request, keyOf func(tokenkey.Request) strin
 	if !ok {
 		return nil, false
 	}
-	req, ok = keyed(env, c, req)
+	req, ok = keyed(env, c, boundRequest(req))
 	if !ok {
 		return nil, false
 	}
