@@ -44,11 +44,13 @@ func run(n int) error {
 		return err
 	}
 	fmt.Printf("# keyfob benchmarks (%s, %d runs each)\n\n", time.Now().UTC().Format("2006-01-02"), n)
-	steps := []func(int) error{w.cachedVsHello, w.cacheMiss, w.parallelCold, w.sizes}
+	fmt.Printf("Machine: %s. Load before the run: %s.\n\n", machine(), loadavg())
+	steps := []func(int) error{w.cachedVsHello, w.cacheMiss, w.parallelCold, w.manyProfiles, w.sizes}
 	for _, step := range steps {
 		if err := step(n); err != nil {
 			return err
 		}
+		fmt.Printf("(load after this step: %s)\n\n", loadavg())
 	}
 	return nil
 }
@@ -59,6 +61,8 @@ type world struct {
 	bins binaries
 	srv  *server
 	cfg  string
+	// hello is the hello-world median of (a), the baseline of later ratios.
+	hello time.Duration
 }
 
 func newWorld(dir string, bins binaries, srv *server) *world {
@@ -66,7 +70,12 @@ func newWorld(dir string, bins binaries, srv *server) *world {
 }
 
 func (w *world) writeConfig() error {
-	text := fmt.Sprintf(`[profiles.bench]
+	return os.WriteFile(w.cfg, []byte(w.profileText()), 0o600)
+}
+
+// profileText is the measured profile's TOML.
+func (w *world) profileText() string {
+	return fmt.Sprintf(`[profiles.bench]
 provider = "client_credentials"
 token_url = "%s/token"
 client_id = "bench"
@@ -74,7 +83,6 @@ client_secret = "env:BENCH_SECRET"
 scopes = ["api"]
 hosts = ["git.bench.example"]
 `, w.srv.URL)
-	return os.WriteFile(w.cfg, []byte(text), 0o600)
 }
 
 // env is the environment of every keyfob run; cacheDir separates runs
