@@ -33,9 +33,9 @@ var builtinInfo = sync.OnceValue(func() map[string]plugin.ProviderInfo {
 })
 
 // interactiveProvider reports whether the profile's provider may sign a
-// person in, as its ProviderInfo declares. A person takes the time they
-// need, so such calls get no default timeout (--timeout still bounds
-// them). An external plugin's providers are not known before it starts:
+// person in, as its ProviderInfo declares. A person takes longer than a
+// server, so such calls are bounded by maxSigninWait rather than
+// defaultTimeout (--timeout and the timeout key still choose). An external plugin's providers are not known before it starts:
 // they count as not interactive here; their profiles set timeout.
 func interactiveProvider(p *profile) bool {
 	return p.Values["plugin"] == "" && builtinInfo()[p.Values["provider"]].Interactive
@@ -57,8 +57,9 @@ func withCallTimeout(ctx context.Context, c *commonFlags, p *profile) (context.C
 }
 
 // callTimeout is the bound of one call: --timeout when given, else the
-// profile's timeout key, else defaultTimeout unless a person may take
-// part (keyfob login, an interactive provider); 0 means no bound.
+// profile's timeout key, else defaultTimeout, or maxSigninWait where a
+// person may take part (keyfob login, an interactive provider): no call
+// is unbounded, since a sign-in nobody completes must end too.
 func callTimeout(c *commonFlags, p *profile) (time.Duration, error) {
 	if c.timeout > 0 {
 		return c.timeout, nil
@@ -71,7 +72,7 @@ func callTimeout(c *commonFlags, p *profile) (time.Duration, error) {
 		return d, nil
 	}
 	if c.interact.login || interactiveProvider(p) {
-		return 0, nil
+		return maxSigninWait, nil
 	}
 	return defaultTimeout, nil
 }
