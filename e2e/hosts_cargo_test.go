@@ -97,10 +97,10 @@ func cargoProject(t *testing.T, home string, reg *servers.CargoRegistry, provide
 
 // cargoEnv is cargo's environment: a private CARGO_HOME, and the real
 // RUSTUP_HOME (cargo is usually rustup's proxy, which looks for its
-// toolchains under the home directory the test replaces).
-func cargoEnv(t *testing.T, home, cfg string, z *servers.Zitadel) []string {
+// toolchains under the home directory the test replaces), and more.
+func cargoEnv(t *testing.T, home, cfg string, z *servers.Zitadel, more ...string) []string {
 	t.Helper()
-	extra := []string{"CARGO_HOME=" + filepath.Join(home, ".cargo"), "CARGO_TERM_COLOR=never", "CARGO_NET_RETRY=0"}
+	extra := append([]string{"CARGO_HOME=" + filepath.Join(home, ".cargo"), "CARGO_TERM_COLOR=never", "CARGO_NET_RETRY=0"}, more...)
 	rustup := os.Getenv("RUSTUP_HOME")
 	if rustup == "" {
 		if h, err := os.UserHomeDir(); err == nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/keyfob/keyfob/host/cache"
 	"github.com/keyfob/keyfob/host/cargo"
+	"github.com/keyfob/keyfob/internal/hostproto"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -96,12 +97,27 @@ func (e *Env) cargoAnswer(ctx context.Context, base []string, r *cargo.Request) 
 		return nil, &cargo.Error{Kind: cargo.ErrOperationNotSupported}
 	case p == nil:
 		return nil, &cargo.Error{Kind: cargo.ErrURLNotSupported}
+	case e.cargoRefuses(p, r.Registry):
+		return nil, &cargo.Error{Kind: cargo.ErrURLNotSupported}
 	}
 	entry, err := e.getCachedToken(ctx, c, p)
 	if err != nil {
 		return nil, err
 	}
 	return cargo.Get("Bearer "+entry.AccessToken, cache.HostExpiry(entry)), nil
+}
+
+// cargoRefuses reports whether p's token must not go to the registry: an
+// index URL over plain http to another machine, or a scheme other than
+// https and loopback http (hostproto.HTTPS). It says why on stderr, which
+// cargo shows, and the registry is then left to the next provider, as
+// git, docker and Bazel leave such a URL to theirs.
+func (e *Env) cargoRefuses(p *profile, reg cargo.Registry) bool {
+	note := hostproto.HTTPS.Note(p.Name, reg.URL())
+	if note != "" {
+		fmt.Fprintln(e.Stderr, "keyfob: "+note)
+	}
+	return note != ""
 }
 
 // cargoFlags parses the provider's arguments: those on keyfob's command

@@ -105,7 +105,7 @@ func serveKubectl(env Env, args []string) (int, bool) {
 	if err != nil {
 		return 0, false
 	}
-	cc, err := info.ClusterConfig()
+	cc, err := hostproto.KubeCluster(info)
 	if err != nil {
 		return 0, false
 	}
