@@ -76,9 +76,22 @@ func (e *Env) cargo(cmd *cobra.Command, args []string) error {
 		return &usageError{errors.New("keyfob cargo is run by cargo as a credential provider, with --cargo-plugin: " +
 			`set credential-provider = "/path/to/keyfob cargo -p PROFILE" for the registry in cargo's config`)}
 	}
-	return cargo.Serve(cmd.Context(), e.Stdin, e.Stdout, func(ctx context.Context, r *cargo.Request) (*cargo.Response, error) {
+	return cargo.Serve(cmd.Context(), e.cargoInput(base), e.Stdout, func(ctx context.Context, r *cargo.Request) (*cargo.Response, error) {
 		return e.cargoAnswer(ctx, base, r)
 	})
+}
+
+// cargoInput is cargo's side of the protocol, bounded by a --timeout on
+// keyfob's own command line (a wrapper script's): cargo sends one request
+// and closes its end, so the whole exchange fits in the bound. The
+// flags configured in cargo come with the request, too late to bound the
+// wait for it.
+func (e *Env) cargoInput(base []string) io.Reader {
+	c, _, err := cargoFlags(base, nil)
+	if err != nil {
+		return e.Stdin // each request reports the bad flags
+	}
+	return e.request(c, "cargo")
 }
 
 // cargoAnswer answers one request.
