@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -174,6 +175,20 @@ func (w *docsWorld) bash(dir, script string, extra ...string) string {
 // scope.
 func (w *docsWorld) verify(_ context.Context, token string) error { return w.idp.check(token, "api") }
 
+// lateHandler serves with the handler set once its server exists (the
+// servers need the world, whose proxy routes to them); 404 before.
+type lateHandler struct{ h atomic.Pointer[http.Handler] }
+
+func (l *lateHandler) set(h http.Handler) { l.h.Store(&h) }
+
+func (l *lateHandler) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	if h := l.h.Load(); h != nil {
+		(*h).ServeHTTP(rw, r)
+		return
+	}
+	http.NotFound(rw, r)
+}
+
 // reverseTo is a handler that forwards to the server at target, trusting
 // caFile for an https target.
 func reverseTo(t *testing.T, target, caFile string) http.Handler {
@@ -204,10 +219,10 @@ func reverseTo(t *testing.T, target, caFile string) http.Handler {
 func TestDocsHostsGoauth(t *testing.T) {
 	t.Parallel()
 	goBin := toolClient(t, "go", true)
-	var mp *servers.ModuleProxy
-	handler := http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) { reverseTo(t, mp.URL, mp.CertFile).ServeHTTP(rw, r) })
+	handler := &lateHandler{}
 	w := newDocsWorld(t, map[string]http.Handler{"goproxy.example.com": handler})
-	mp = servers.StartModuleProxy(t, w.verify)
+	mp := servers.StartModuleProxy(t, w.verify)
+	handler.set(reverseTo(t, mp.URL, mp.CertFile))
 	gopath := filepath.Join(w.home, "go")
 	out := w.bash(w.home, docsBlock(t, docsGoauthBlock),
 		"PATH="+filepath.Dir(w.bin)+string(os.PathListSeparator)+filepath.Dir(goBin)+string(os.PathListSeparator)+os.Getenv("PATH"),
@@ -226,12 +241,10 @@ func TestDocsHostsGoauth(t *testing.T) {
 func TestDocsHostsCargo(t *testing.T) {
 	t.Parallel()
 	cargo := toolClient(t, "cargo", true)
-	var reg *servers.CargoRegistry
-	handler := http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		reverseTo(t, strings.TrimSuffix(strings.TrimPrefix(reg.IndexURL, "sparse+"), "/index/"), "").ServeHTTP(rw, r)
-	})
+	handler := &lateHandler{}
 	w := newDocsWorld(t, map[string]http.Handler{"crates.example.com": handler})
-	reg = servers.StartCargoRegistry(t, w.verify)
+	reg := servers.StartCargoRegistry(t, w.verify)
+	handler.set(reverseTo(t, strings.TrimSuffix(strings.TrimPrefix(reg.IndexURL, "sparse+"), "/index/"), ""))
 	config := docsBlock(t, docsCargoBlock)
 	if !strings.Contains(config, "[registries.contoso]") {
 		t.Fatalf("the cargo block no longer names the registry contoso:\n%s", config)
@@ -300,11 +313,8 @@ func docsSTS(w *docsWorld, audience string) http.Handler {
 // environment and passes that environment on, so this test sets variables
 // on the test process and cannot run in parallel.
 func TestDocsHostsGoogle(t *testing.T) {
-	var w *docsWorld
-	var audience string
-	w = newDocsWorld(t, map[string]http.Handler{"sts.googleapis.com": http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		docsSTS(w, audience).ServeHTTP(rw, r)
-	})})
+	sts := &lateHandler{}
+	w := newDocsWorld(t, map[string]http.Handler{"sts.googleapis.com": sts})
 	vars := strings.Fields(w.bash(w.home, docsBlock(t, docsGoogleEnv)+
 		`printf '%s %s\n' "$GOOGLE_APPLICATION_CREDENTIALS" "$GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES"`))
 	if len(vars) != 2 || !strings.HasPrefix(vars[0], w.home+"/") || vars[1] != "1" {
@@ -318,7 +328,7 @@ func TestDocsHostsGoogle(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := googleExternalAccount(t, vars[0])
-	audience = cfg.Audience
+	sts.set(docsSTS(w, cfg.Audience))
 	for _, kv := range w.environ("GOOGLE_APPLICATION_CREDENTIALS="+vars[0], "GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES="+vars[1]) {
 		k, v, _ := strings.Cut(kv, "=")
 		t.Setenv(k, v)
