@@ -52,10 +52,19 @@ func TestBazelCredentialHelper(t *testing.T) {
 		}
 		javaParses(t, doc.Expires)
 	}
-	for _, uri := range []string{"https://github.com/bazelbuild/rules_go/x.zip", "https://cache.example.test/other/cas/1", "http://artifacts.example.test/x"} {
+	for _, uri := range []string{"https://github.com/bazelbuild/rules_go/x.zip", "https://cache.example.test/other/cas/1"} {
 		res := harness.Run(t, helper, harness.RunOpts{Home: w.home, Args: []string{"get"}, Env: vars, Stdin: `{"uri":"` + uri + `"}`})
 		if res.ExitCode != 0 || res.Stdout != "{}\n" {
 			t.Errorf("%s: want {} for a URI no profile serves:\n%s", uri, res)
+		}
+	}
+	// Only https and grpcs (http and grpc to loopback) carry a token: every
+	// other scheme gets {} and a note, from the front's cache hit too.
+	for _, uri := range []string{"http://artifacts.example.test/x", "grpc://artifacts.example.test", "ws://artifacts.example.test/x",
+		"wss://artifacts.example.test/x", "ftp://artifacts.example.test/x", "file://artifacts.example.test/x"} {
+		res := harness.Run(t, helper, harness.RunOpts{Home: w.home, Args: []string{"get"}, Env: vars, Stdin: `{"uri":"` + uri + `"}`})
+		if res.ExitCode != 0 || res.Stdout != "{}\n" || !strings.Contains(res.Stderr, "not sending the token of profile \"artifacts\"") {
+			t.Errorf("%s: want {} and a note for a scheme that may not carry the token:\n%s", uri, res)
 		}
 	}
 	if n := w.z.TokenRequests(); n != 1 {

@@ -97,9 +97,16 @@ func cargoProject(t *testing.T, home string, reg *servers.CargoRegistry, provide
 
 // cargoEnv is cargo's environment: a private CARGO_HOME, and the real
 // RUSTUP_HOME (cargo is usually rustup's proxy, which looks for its
-// toolchains under the home directory the test replaces).
-func cargoEnv(t *testing.T, home, cfg string, z *servers.Zitadel) []string {
+// toolchains under the home directory the test replaces), and more.
+func cargoEnv(t *testing.T, home, cfg string, z *servers.Zitadel, more ...string) []string {
 	t.Helper()
+	extra := append(cargoHomeEnv(home), more...)
+	return toolEnv(home, cfg, z, extra...)
+}
+
+// cargoHomeEnv is the part of cargo's environment that is not keyfob's:
+// CARGO_HOME under home, no colours or retries, and rustup's variables.
+func cargoHomeEnv(home string) []string {
 	extra := []string{"CARGO_HOME=" + filepath.Join(home, ".cargo"), "CARGO_TERM_COLOR=never", "CARGO_NET_RETRY=0"}
 	rustup := os.Getenv("RUSTUP_HOME")
 	if rustup == "" {
@@ -113,5 +120,5 @@ func cargoEnv(t *testing.T, home, cfg string, z *servers.Zitadel) []string {
 	if v, ok := os.LookupEnv("RUSTUP_TOOLCHAIN"); ok {
 		extra = append(extra, "RUSTUP_TOOLCHAIN="+v)
 	}
-	return toolEnv(home, cfg, z, extra...)
+	return extra
 }

@@ -24,9 +24,9 @@ and its expiry for the profile whose hosts match the URI; {} for URIs no profile
 				return &usageError{fmt.Errorf("unknown bazel credential helper command %q (want get)", args[0])}
 			}
 			c.interact.stdinNotUser = true // stdin is Bazel's
-			req, err := bazel.ParseRequest(env.Stdin)
+			req, err := bazel.ParseRequest(env.request(&c, "bazel"))
 			if err != nil {
-				return &usageError{err}
+				return requestError(err)
 			}
 			p, err := env.hostProfile(&c, cmd.Flags(), hostproto.FromBazel(req))
 			if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/keyfob/keyfob/host/cache"
 	"github.com/keyfob/keyfob/host/cargo"
+	"github.com/keyfob/keyfob/internal/hostproto"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -75,9 +76,22 @@ func (e *Env) cargo(cmd *cobra.Command, args []string) error {
 		return &usageError{errors.New("keyfob cargo is run by cargo as a credential provider, with --cargo-plugin: " +
 			`set credential-provider = "/path/to/keyfob cargo -p PROFILE" for the registry in cargo's config`)}
 	}
-	return cargo.Serve(cmd.Context(), e.Stdin, e.Stdout, func(ctx context.Context, r *cargo.Request) (*cargo.Response, error) {
+	return cargo.Serve(cmd.Context(), e.cargoInput(base), e.Stdout, func(ctx context.Context, r *cargo.Request) (*cargo.Response, error) {
 		return e.cargoAnswer(ctx, base, r)
 	})
+}
+
+// cargoInput is cargo's side of the protocol, bounded by a --timeout on
+// keyfob's own command line (a wrapper script's): cargo sends one request
+// and closes its end, so the whole exchange fits in the bound. The
+// flags configured in cargo come with the request, too late to bound the
+// wait for it.
+func (e *Env) cargoInput(base []string) io.Reader {
+	c, _, err := cargoFlags(base, nil)
+	if err != nil {
+		return e.Stdin // each request reports the bad flags
+	}
+	return e.request(c, "cargo")
 }
 
 // cargoAnswer answers one request.
@@ -96,12 +110,27 @@ func (e *Env) cargoAnswer(ctx context.Context, base []string, r *cargo.Request) 
 		return nil, &cargo.Error{Kind: cargo.ErrOperationNotSupported}
 	case p == nil:
 		return nil, &cargo.Error{Kind: cargo.ErrURLNotSupported}
+	case e.cargoRefuses(p, r.Registry):
+		return nil, &cargo.Error{Kind: cargo.ErrURLNotSupported}
 	}
 	entry, err := e.getCachedToken(ctx, c, p)
 	if err != nil {
 		return nil, err
 	}
 	return cargo.Get("Bearer "+entry.AccessToken, cache.HostExpiry(entry)), nil
+}
+
+// cargoRefuses reports whether p's token must not go to the registry: an
+// index URL over plain http to another machine, or a scheme other than
+// https and loopback http (hostproto.HTTPS). It says why on stderr, which
+// cargo shows, and the registry is then left to the next provider, as
+// git, docker and Bazel leave such a URL to theirs.
+func (e *Env) cargoRefuses(p *profile, reg cargo.Registry) bool {
+	note := hostproto.HTTPS.Note(p.Name, reg.URL())
+	if note != "" {
+		fmt.Fprintln(e.Stderr, "keyfob: "+note)
+	}
+	return note != ""
 }
 
 // cargoFlags parses the provider's arguments: those on keyfob's command

@@ -71,9 +71,9 @@ func (e *Env) docker(ctx context.Context, c *commonFlags, fs *pflag.FlagSet, act
 // dockerGet answers get; a registry no profile serves gets the not-found
 // message and exit status 1, which docker takes as "no credentials".
 func (e *Env) dockerGet(ctx context.Context, c *commonFlags, fs *pflag.FlagSet) error {
-	srv, err := docker.ParseServer(e.Stdin)
+	srv, err := docker.ParseServer(e.request(c, "docker"))
 	if err != nil {
-		return &usageError{err}
+		return requestError(err)
 	}
 	p, err := e.hostProfile(c, fs, hostproto.FromDocker(srv))
 	if err != nil {
@@ -135,9 +135,9 @@ func (e *Env) acrToken(ctx context.Context, c *commonFlags, p *profile, registry
 // dockerErase drops the cached tokens for the registry (docker logout);
 // the sign-in is kept. A registry no profile serves has nothing to erase.
 func (e *Env) dockerErase(c *commonFlags, fs *pflag.FlagSet) error {
-	srv, err := docker.ParseServer(e.Stdin)
+	srv, err := docker.ParseServer(e.request(c, "docker"))
 	if err != nil {
-		return &usageError{err}
+		return requestError(err)
 	}
 	p, err := e.hostProfile(c, fs, hostproto.FromDocker(srv))
 	if err != nil || p == nil {
@@ -150,9 +150,9 @@ func (e *Env) dockerErase(c *commonFlags, fs *pflag.FlagSet) error {
 // registry credentials come from its profiles. Failing instead would fail
 // docker login for registries keyfob does not even serve.
 func (e *Env) dockerStore(c *commonFlags, fs *pflag.FlagSet) error {
-	creds, err := docker.ParseStore(e.Stdin)
+	creds, err := docker.ParseStore(e.request(c, "docker"))
 	if err != nil {
-		return &usageError{err}
+		return requestError(err)
 	}
 	srv, err := docker.ParseServerURL(creds.ServerURL)
 	if err != nil {

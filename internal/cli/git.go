@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"io"
 
 	"github.com/keyfob/keyfob/host/git"
@@ -48,7 +49,7 @@ the cached access token after the server rejected it (the sign-in is kept); stor
 // the server would not take; other failures leave git to its other
 // helpers. Either way the reason goes to stderr, which git shows.
 func (e *Env) gitGet(ctx context.Context, c *commonFlags, fs *pflag.FlagSet) error {
-	req, err := git.Parse(e.Stdin)
+	req, err := e.gitRequest(c)
 	if err != nil {
 		return err
 	}
@@ -68,6 +69,16 @@ func (e *Env) gitGet(ctx context.Context, c *commonFlags, fs *pflag.FlagSet) err
 	return git.Write(e.Stdout, hostproto.GitCredential(req, p.Values, ent))
 }
 
+// gitRequest reads git's request, waiting for it at most --timeout.
+func (e *Env) gitRequest(c *commonFlags) (*git.Request, error) {
+	req, err := git.Parse(e.request(c, "git"))
+	var te *hostproto.StdinTimeout
+	if errors.As(err, &te) {
+		return nil, te
+	}
+	return req, err
+}
+
 // gitQuitOn answers quit=1 for a failure that needs a person who cannot
 // be reached (exit code 4).
 func gitQuitOn(w io.Writer, err error) {
@@ -79,7 +90,7 @@ func gitQuitOn(w io.Writer, err error) {
 // gitErase drops the cached access token git reports as rejected; the
 // refresh state stays, so the next get refreshes without a new sign-in.
 func (e *Env) gitErase(c *commonFlags, fs *pflag.FlagSet) error {
-	req, err := git.Parse(e.Stdin)
+	req, err := e.gitRequest(c)
 	if err != nil {
 		return err
 	}

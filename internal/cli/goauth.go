@@ -32,8 +32,10 @@ asks on every failing https fetch, public proxies included.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c.interact.stdinNotUser = true
 			// The go command writes the failed response to stdin; it holds
-			// nothing needed, but is read so the writer never blocks.
-			_, _ = io.Copy(io.Discard, io.LimitReader(env.Stdin, maxGoauthInput))
+			// nothing needed, but is read so the writer never blocks. The
+			// answer does not wait for it: a writer that never ends must
+			// not hold the call up.
+			go func() { _, _ = io.Copy(io.Discard, io.LimitReader(env.Stdin, maxGoauthInput)) }()
 			if len(args) == 0 {
 				return env.goauthAnnounce(cmd.Context(), &c, cmd.Flags())
 			}

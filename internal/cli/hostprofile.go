@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"io"
 
 	"github.com/keyfob/keyfob/host/cache"
 	"github.com/keyfob/keyfob/internal/config"
@@ -116,6 +118,24 @@ func (e *Env) dropCached(c *commonFlags, p *profile, rejected string, extraKeys 
 		}
 	}
 	return nil
+}
+
+// request is a host tool's standard input, bounded by --timeout: a
+// request that does not arrive in time fails with a
+// *hostproto.StdinTimeout naming tool.
+func (e *Env) request(c *commonFlags, tool string) io.Reader {
+	return hostproto.BoundStdin(e.Stdin, tool, c.timeout)
+}
+
+// requestError is the error of a host tool's request that could not be
+// read or parsed: a *hostproto.StdinTimeout as it is (exit 5, the line
+// the front prints too), anything else a usage error (exit 2).
+func requestError(err error) error {
+	var te *hostproto.StdinTimeout
+	if errors.As(err, &te) {
+		return te
+	}
+	return &usageError{err}
 }
 
 // usageArgs makes a cobra argument check's complaint a usage error (exit

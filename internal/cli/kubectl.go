@@ -54,6 +54,9 @@ func (e *Env) kubectl(ctx context.Context, c *commonFlags, fs *pflag.FlagSet) er
 	if err != nil {
 		return err
 	}
+	if note := hostproto.KubeServerNote(info, p.Name); note != "" {
+		return plugin.Configf("%s", note)
+	}
 	ent, err := e.getCachedToken(ctx, c, p)
 	if err != nil {
 		return err

@@ -74,8 +74,8 @@ func (e *Env) terraformGet(ctx context.Context, c *commonFlags, fs *pflag.FlagSe
 // politely: keyfob hands out the tokens of its profiles and keeps no
 // others.
 func (e *Env) terraformStore(c *commonFlags, fs *pflag.FlagSet, r hostproto.Request) error {
-	if _, err := terraform.ParseStore(e.Stdin); err != nil {
-		return &usageError{err}
+	if _, err := terraform.ParseStore(e.request(c, "terraform")); err != nil {
+		return requestError(err)
 	}
 	f, err := e.readConfig()
 	if err != nil {

@@ -71,7 +71,9 @@ type hostArgs struct {
 	scopes      []string
 	minValidity time.Duration
 	minSet      bool // --min-validity was given
-	positional  []string
+	// timeout is --timeout: it bounds the wait for the request on stdin.
+	timeout    time.Duration
+	positional []string
 }
 
 // parseHostArgs parses a host protocol's arguments; any flag the front
@@ -106,6 +108,8 @@ func parseHostArgs(args []string) (hostArgs, bool) {
 			a.scopes = append(a.scopes, value)
 		case "--min-validity":
 			a.minValidity, a.minSet = r.minValidity, true
+		case "--timeout":
+			a.timeout, _ = time.ParseDuration(value) // r.set checked it
 		}
 	}
 	return a, true

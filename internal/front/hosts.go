@@ -74,9 +74,9 @@ func serveGit(env Env, args []string) (int, bool) {
 	default:
 		return 0, true
 	}
-	data, err := env.Stdin.ReadUntil(git.MaxInput, git.Complete)
+	data, err := env.Stdin.Within("git", a.timeout).ReadUntil(git.MaxInput, git.Complete)
 	if err != nil {
-		return 0, false
+		return readFailed(env, err, nil)
 	}
 	req, err := git.Parse(bytes.NewReader(data))
 	if err != nil {
@@ -108,7 +108,7 @@ func serveKubectl(env Env, args []string) (int, bool) {
 	if err != nil {
 		return 0, false
 	}
-	cc, err := info.ClusterConfig()
+	cc, err := hostproto.KubeCluster(info)
 	if err != nil {
 		return 0, false
 	}
@@ -140,9 +140,9 @@ func serveDocker(env Env, args []string) (int, bool) {
 	if !ok || len(a.positional) != 1 || a.positional[0] != "get" {
 		return 0, false
 	}
-	data, err := env.Stdin.ReadAll(docker.MaxInput)
+	data, err := env.Stdin.Within("docker", a.timeout).ReadAll(docker.MaxInput)
 	if err != nil {
-		return 0, false
+		return readFailed(env, err, docker.WriteError)
 	}
 	srv, err := docker.ParseServerURL(string(data))
 	if err != nil {
@@ -177,9 +177,9 @@ func serveBazel(env Env, args []string) (int, bool) {
 	if !ok || len(a.positional) != 1 || a.positional[0] != "get" {
 		return 0, false
 	}
-	data, err := env.Stdin.ReadAll(bazel.MaxInput)
+	data, err := env.Stdin.Within("bazel", a.timeout).ReadAll(bazel.MaxInput)
 	if err != nil {
-		return 0, false
+		return readFailed(env, err, nil)
 	}
 	req, err := bazel.ParseRequest(bytes.NewReader(data))
 	if err != nil {

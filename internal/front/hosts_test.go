@@ -216,7 +216,7 @@ func TestHostProtocolsDecline(t *testing.T) {
 func TestParseHostArgs(t *testing.T) {
 	t.Parallel()
 	a, ok := parseHostArgs([]string{"-p", "x", "--scope=a", "--min-validity", "30m", "--timeout", "5s", "get", "host"})
-	want := hostArgs{profile: "x", scopes: []string{"a"}, minValidity: 30 * time.Minute, minSet: true, positional: []string{"get", "host"}}
+	want := hostArgs{profile: "x", scopes: []string{"a"}, minValidity: 30 * time.Minute, minSet: true, timeout: 5 * time.Second, positional: []string{"get", "host"}}
 	if !ok {
 		t.Fatal("declined")
 	}

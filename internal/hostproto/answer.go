@@ -10,6 +10,7 @@ import (
 	"github.com/keyfob/keyfob/host/cache"
 	"github.com/keyfob/keyfob/host/docker"
 	"github.com/keyfob/keyfob/host/git"
+	"github.com/keyfob/keyfob/host/kubectl"
 	"github.com/keyfob/keyfob/host/terraform"
 	"github.com/keyfob/keyfob/internal/config"
 	"github.com/keyfob/keyfob/internal/jwtexp"
@@ -80,6 +81,28 @@ func KubeToken(values map[string]string, e *cache.Entry, now time.Time, minValid
 	}
 	fresh = expiry.IsZero() || expiry.Sub(now) >= minValidity
 	return e.IDToken, expiry, fresh, nil
+}
+
+// KubeCluster returns the cluster's exec extension, as
+// kubectl.ExecInfo.ClusterConfig does, or an error when client-go gave the
+// cluster's API server (provideClusterInfo) and no token may go there
+// (HTTPS.Note): plain http to another machine, or a scheme other than
+// https. The front declines then, and the engine refuses (exit 2).
+func KubeCluster(info *kubectl.ExecInfo) (kubectl.ClusterConfig, error) {
+	if note := KubeServerNote(info, ""); note != "" {
+		return kubectl.ClusterConfig{}, errors.New(note)
+	}
+	return info.ClusterConfig()
+}
+
+// KubeServerNote is the note refusing to send profile name's token to the
+// cluster's API server, or "" when it may go there or client-go did not
+// say where it goes.
+func KubeServerNote(info *kubectl.ExecInfo, name string) string {
+	if info.Cluster == nil || info.Cluster.Server == "" {
+		return ""
+	}
+	return HTTPS.Note(name, info.Cluster.Server)
 }
 
 // TerraformMinValidity is the minimum validity a cached token must have

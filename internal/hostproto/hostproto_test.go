@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/keyfob/keyfob/host/bazel"
 	"github.com/keyfob/keyfob/host/cache"
 	"github.com/keyfob/keyfob/host/docker"
 	"github.com/keyfob/keyfob/host/git"
@@ -160,7 +161,15 @@ func TestRefusal(t *testing.T) {
 		"plain http to loopback":         {withHosts, Request{Host: "127.0.0.1:8080", URL: "http://127.0.0.1:8080/r"}, false, ""},
 		"plain http to localhost":        {withHosts, Request{Host: "localhost:8080", URL: "http://localhost:8080/r"}, false, ""},
 		"plain http to ::1":              {withHosts, Request{Host: "[::1]:8080", URL: "http://[::1]:8080/r"}, false, ""},
-		"grpc (Bazel) to another host":   {withHosts, Request{Host: "cache.example.com", URL: "grpc://cache.example.com"}, false, "plain text"},
+		"grpc (Bazel) to another host":   {withHosts, bazelReq("grpc://cache.example.com"), false, "plain text"},
+		"grpcs (Bazel)":                  {withHosts, bazelReq("grpcs://cache.example.com"), false, ""},
+		"grpc (Bazel) to loopback":       {withHosts, bazelReq("grpc://127.0.0.1:9092"), false, ""},
+		"ws (Bazel)":                     {withHosts, bazelReq("ws://cache.example.com/x"), false, "over ws://"},
+		"wss (Bazel has none)":           {withHosts, bazelReq("wss://cache.example.com/x"), false, "over wss://"},
+		"ftp (Bazel)":                    {withHosts, bazelReq("ftp://cache.example.com/x"), false, "over ftp://"},
+		"file (Bazel)":                   {withHosts, bazelReq("file://cache.example.com/x"), false, "over file://"},
+		"grpcs not for git":              {withHosts, Request{Host: "git.example.com", URL: "grpcs://git.example.com/r"}, false, "over grpcs://"},
+		"no URL: https implied":          {withHosts, Request{Host: "git.example.com"}, false, ""},
 		"docker bare host counts as TLS": {withHosts, FromDocker(docker.Server{URL: "git.example.com", Host: "git.example.com"}), false, ""},
 	}
 	for name, tc := range tests {
@@ -172,6 +181,15 @@ func TestRefusal(t *testing.T) {
 			}
 		})
 	}
+}
+
+// bazelReq is the request of a Bazel get for uri.
+func bazelReq(uri string) Request {
+	req, err := bazel.ParseRequest(strings.NewReader(`{"uri":"` + uri + `"}`))
+	if err != nil {
+		panic(err)
+	}
+	return FromBazel(req)
 }
 
 func TestFromGit(t *testing.T) {

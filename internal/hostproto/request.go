@@ -1,8 +1,6 @@
 package hostproto
 
 import (
-	"net"
-	"net/url"
 	"strings"
 
 	"github.com/keyfob/keyfob/host/bazel"
@@ -21,6 +19,9 @@ type Request struct {
 	// URL is scheme://[user@]host[:port]/path when the protocol gives more
 	// than a host, for URL-prefix patterns; "" otherwise.
 	URL string
+	// Transport is the protocol's allow-list of URL schemes; nil means
+	// HTTPS.
+	Transport *Transport
 }
 
 // FromGit is the request of a git credential request. It reports false
@@ -41,7 +42,7 @@ func FromDocker(s docker.Server) Request {
 
 // FromBazel is the request of a Bazel credential helper call.
 func FromBazel(r bazel.Request) Request {
-	return Request{Host: r.Host, User: r.User, URL: r.URI}
+	return Request{Host: r.Host, User: r.User, URL: r.URI, Transport: &Bazel}
 }
 
 // FromTerraform is the request for a Terraform host (in its comparison
@@ -51,31 +52,17 @@ func FromTerraform(host string) Request {
 	return Request{Host: host, URL: "https://" + host + "/"}
 }
 
-// PlainText reports whether the request would carry the token unencrypted
-// to another machine: an http (or Bazel grpc) URL whose host is not a
-// loopback address.
-func (r Request) PlainText() bool {
-	scheme, _, ok := strings.Cut(r.URL, "://")
-	if !ok {
-		return false
+// transportNote is the note refusing to send profile name's token for
+// r, or "" when it may be sent (see Transport.Note). A request without a
+// URL names only a host, of a protocol that speaks HTTPS alone.
+func (r Request) transportNote(name string) string {
+	u := r.URL
+	if u == "" {
+		u = "https://" + r.Host + "/"
 	}
-	switch strings.ToLower(scheme) {
-	case "http", "grpc":
-	default:
-		return false
+	t := r.Transport
+	if t == nil {
+		t = &HTTPS
 	}
-	u, err := url.Parse(r.URL)
-	if err != nil {
-		return true
-	}
-	return !isLoopback(u.Hostname())
-}
-
-// isLoopback reports whether host is localhost or a loopback address.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return t.Note(name, u)
 }

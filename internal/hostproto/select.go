@@ -58,7 +58,8 @@ func Choose(f *config.File, getenv func(string) string, flagProfile string, r Re
 // Refusal says why the selected profile, with its expanded values, must
 // not answer r, or returns "" when it may:
 //
-//   - the token would travel in plain text to another machine;
+//   - the token would travel over a scheme the protocol's Transport does
+//     not allow: in plain text to another machine, or over ws://, ftp://;
 //   - the profile was named with -p (explicit) but has hosts patterns,
 //     none of which matches r: a profile that says which hosts it serves
 //     never hands its token to another, so a helper configured for every
@@ -68,8 +69,8 @@ func Choose(f *config.File, getenv func(string) string, flagProfile string, r Re
 // The caller treats a refusal as "nothing here" and shows the reason on
 // stderr.
 func Refusal(name string, values map[string]string, r Request, explicit bool) string {
-	if r.PlainText() {
-		return fmt.Sprintf("not sending the token of profile %q in plain text to %s (use https)", name, r.Host)
+	if note := r.transportNote(name); note != "" {
+		return note
 	}
 	if !explicit {
 		return ""
