@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/keyfob/keyfob/plugin"
@@ -98,7 +99,9 @@ type discoveryDoc struct {
 	Revocation          string `json:"revocation_endpoint"`
 }
 
-// Discover reads ISSUER/.well-known/openid-configuration.
+// Discover reads ISSUER/.well-known/openid-configuration. The document's
+// issuer must be the configured one (see CheckIssuer); the Endpoints
+// carry the document's spelling.
 func Discover(ctx context.Context, issuer string, hc *http.Client) (Endpoints, error) {
 	u := strings.TrimRight(issuer, "/") + "/.well-known/openid-configuration"
 	if err := oauth.CheckURL(u); err != nil {
@@ -107,6 +110,9 @@ func Discover(ctx context.Context, issuer string, hc *http.Client) (Endpoints, e
 	doc, err := fetchDiscovery(ctx, u, hc)
 	if err != nil {
 		return Endpoints{}, err
+	}
+	if err := CheckIssuer(issuer, doc.Issuer); err != nil {
+		return Endpoints{}, fmt.Errorf("OpenID discovery at %s: %w", hostOf(u), err)
 	}
 	return Endpoints{Issuer: doc.Issuer, Token: doc.Token, DeviceAuthorization: doc.DeviceAuthorization,
 		Authorization: doc.Authorization, Revocation: doc.Revocation}, nil
@@ -132,4 +138,45 @@ func fetchDiscovery(ctx context.Context, u string, hc *http.Client) (*discoveryD
 		return nil, plugin.Configf("OpenID discovery at %s: no token_endpoint in the document", u)
 	}
 	return &doc, nil
+}
+
+// CheckIssuer reports a configuration error unless a discovery document's
+// issuer is the configured one. OpenID Connect Discovery §4.3 and RFC 8414
+// §3.3 require them to be identical: a document naming another issuer is
+// a misconfiguration or an impersonation, and its endpoints must not be
+// used. The one difference allowed is a trailing slash: keyfob drops it
+// before appending /.well-known/openid-configuration, so both spellings
+// fetch the same document from the same server (Auth0's issuers end in a
+// slash, and users leave it off). Scheme and host compare exactly too.
+func CheckIssuer(configured, discovered string) error {
+	if strings.TrimRight(configured, "/") == strings.TrimRight(discovered, "/") && discovered != "" {
+		return nil
+	}
+	return plugin.Configf("the document's issuer %q is not the configured issuer %q (OpenID Discovery §4.3); "+
+		"set issuer to the server's own issuer URL", clip(discovered), configured)
+}
+
+// clip bounds a server-chosen string quoted in an error message.
+func clip(s string) string {
+	if len(s) > 200 {
+		return s[:200] + "…"
+	}
+	return s
+}
+
+// hostOf is raw's host, or raw when it does not parse.
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return raw
+	}
+	return u.Host
+}
+
+// IsEntra reports whether the endpoints are Microsoft Entra ID's: derived
+// from an authority, or a token endpoint on one of Entra's sign-in hosts.
+// Entra takes a v1 resource only as the v2.0 scope RESOURCE/.default;
+// other servers take RFC 8707's resource parameter.
+func (ep Endpoints) IsEntra() bool {
+	return ep.Tenant != "" || entra.IsSignInHost(hostOf(ep.Token))
 }

@@ -41,7 +41,7 @@ func (s *Setup) RefreshFromState(ctx context.Context, req *plugin.Request) (*plu
 
 // Send is the one way Post and Refresh reach the token endpoint; a
 // provider that must see the raw response (a device-code poll) uses it
-// too. It sets the scope and claims parameters on form, refuses before any
+// too. It sets the scope, claims and resource parameters on form, refuses before any
 // request a grant that the authority's Entra tenant does not allow
 // (entra.CheckGrant), and adds a hint to an Entra error response
 // (entra.Wrap; errors.As still finds the *plugin.OAuthError).
@@ -51,6 +51,9 @@ func (s *Setup) Send(ctx context.Context, form url.Values) (*oauth.TokenResponse
 	}
 	if s.Claims != "" {
 		form.Set("claims", s.Claims)
+	}
+	if s.Resource != "" {
+		form.Set("resource", s.Resource)
 	}
 	if err := entra.CheckGrant(s.Endpoints.Tenant, form); err != nil {
 		return nil, err

@@ -48,7 +48,7 @@ type wireAuthorization struct {
 }
 
 // authorize sends the device authorization request (RFC 8628 §3.1) with
-// the setup's scopes, claims and client authentication.
+// the setup's scopes, claims, resource and client authentication.
 func (p Provider) authorize(ctx context.Context, s *grant.Setup) (*authorization, error) {
 	endpoint := s.Endpoints.DeviceAuthorization
 	if endpoint == "" {
@@ -57,6 +57,9 @@ func (p Provider) authorize(ctx context.Context, s *grant.Setup) (*authorization
 	form := url.Values{"scope": {strings.Join(s.Scopes, " ")}}
 	if s.Claims != "" {
 		form.Set("claims", s.Claims)
+	}
+	if s.Resource != "" {
+		form.Set("resource", s.Resource) // RFC 8707 §2
 	}
 	body, err := postForm(ctx, s.Client, endpoint, form, p.now)
 	if err != nil {
