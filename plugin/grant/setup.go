@@ -17,6 +17,11 @@ type Setup struct {
 	Endpoints endpoint.Endpoints
 	// Scopes to request.
 	Scopes []string
+	// RefreshScopes, when not nil, are what a refresh asks for instead of
+	// Scopes: RFC 6749 §6 lets a refresh ask for no more than the grant
+	// included, so a provider that adds scopes to a sign-in (package
+	// delegated's OIDC scopes) asks again only for those granted.
+	RefreshScopes []string
 	// Resource is sent as RFC 8707's resource parameter with every
 	// request ("" for none): the profile's resource key, for servers other
 	// than Entra. Entra gets it as the scope RESOURCE/.default instead
