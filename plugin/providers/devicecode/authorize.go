@@ -61,7 +61,7 @@ func (p Provider) authorize(ctx context.Context, s *grant.Setup) (*authorization
 	if s.Resource != "" {
 		form.Set("resource", s.Resource) // RFC 8707 §2
 	}
-	body, err := postForm(ctx, s.Client, endpoint, form, p.now)
+	body, err := postForm(ctx, s.Client, endpoint, form)
 	if err != nil {
 		return nil, err
 	}
