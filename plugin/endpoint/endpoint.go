@@ -25,21 +25,42 @@ type Endpoints struct {
 	DeviceAuthorization string
 	Authorization       string
 	Revocation          string
+	// IssParameter is true when the server says it sends iss in every
+	// authorization response (RFC 9207's
+	// authorization_response_iss_parameter_supported): a response without
+	// it must then be refused.
+	IssParameter bool
 	// Tenant is the tenant segment of an Entra authority (a tenant id or
 	// domain, common, organizations or consumers); "" when the endpoints
 	// did not come from an authority.
 	Tenant string
 }
 
+// Keys a host that ran OpenID discovery itself (keyfob's engine, which
+// caches the document) sets beside the discovered endpoint URLs
+// (token_url, device_authorization_url, authorization_url,
+// revocation_url), so that Resolve does not fetch the document again.
+const (
+	// KeyDiscoveredIssuer is the document's issuer, as the server spells
+	// it (RFC 9207 compares iss with it exactly).
+	KeyDiscoveredIssuer = "discovered_issuer"
+	// KeyIssParameter is "true" when the document had
+	// authorization_response_iss_parameter_supported.
+	KeyIssParameter = "authorization_response_iss_parameter_supported"
+)
+
 // Resolve returns the profile's endpoints. Explicit keys win over derived
 // ones; an authority derives Entra's v2.0 endpoints; an issuer triggers
-// discovery over hc. Every URL is checked with oauth.CheckURL.
+// discovery over hc, unless the host discovered them already
+// (KeyDiscoveredIssuer). Every URL is checked with oauth.CheckURL.
 func Resolve(ctx context.Context, cfg plugin.Config, hc *http.Client) (Endpoints, error) {
 	var ep Endpoints
 	var err error
 	switch {
 	case cfg.Has("authority"):
 		ep, err = FromAuthority(cfg.String("authority"))
+	case cfg.Has("issuer") && cfg.Has(KeyDiscoveredIssuer):
+		ep, err = fromHost(cfg)
 	case cfg.Has("issuer"):
 		ep, err = Discover(ctx, cfg.String("issuer"), hc)
 	case !cfg.Has("token_url"):
@@ -51,7 +72,22 @@ func Resolve(ctx context.Context, cfg plugin.Config, hc *http.Client) (Endpoints
 	overlay(&ep.Token, cfg.String("token_url"))
 	overlay(&ep.DeviceAuthorization, cfg.String("device_authorization_url"))
 	overlay(&ep.Authorization, cfg.String("authorization_url"))
+	overlay(&ep.Revocation, cfg.String("revocation_url"))
 	return ep, ep.check()
+}
+
+// fromHost takes what the host discovered: the issuer (checked again
+// against the configured one) and the iss promise; the URLs are overlaid
+// from their keys by Resolve.
+func fromHost(cfg plugin.Config) (Endpoints, error) {
+	iss := cfg.String(KeyDiscoveredIssuer)
+	if err := CheckIssuer(cfg.String("issuer"), iss); err != nil {
+		return Endpoints{}, err
+	}
+	if !cfg.Has("token_url") {
+		return Endpoints{}, plugin.Configf("key %s is set without token_url", KeyDiscoveredIssuer)
+	}
+	return Endpoints{Issuer: iss, IssParameter: cfg.String(KeyIssParameter) == "true"}, nil
 }
 
 func overlay(dst *string, v string) {
@@ -97,6 +133,7 @@ type discoveryDoc struct {
 	DeviceAuthorization string `json:"device_authorization_endpoint"`
 	Authorization       string `json:"authorization_endpoint"`
 	Revocation          string `json:"revocation_endpoint"`
+	IssParameter        bool   `json:"authorization_response_iss_parameter_supported"`
 }
 
 // Discover reads ISSUER/.well-known/openid-configuration. The document's
@@ -115,7 +152,7 @@ func Discover(ctx context.Context, issuer string, hc *http.Client) (Endpoints, e
 		return Endpoints{}, fmt.Errorf("OpenID discovery at %s: %w", hostOf(u), err)
 	}
 	return Endpoints{Issuer: doc.Issuer, Token: doc.Token, DeviceAuthorization: doc.DeviceAuthorization,
-		Authorization: doc.Authorization, Revocation: doc.Revocation}, nil
+		Authorization: doc.Authorization, Revocation: doc.Revocation, IssParameter: doc.IssParameter}, nil
 }
 
 func fetchDiscovery(ctx context.Context, u string, hc *http.Client) (*discoveryDoc, error) {

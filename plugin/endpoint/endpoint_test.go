@@ -166,3 +166,33 @@ func TestIsEntra(t *testing.T) {
 		})
 	}
 }
+
+// TestResolveTakesTheHostsDiscovery: with the host's discovered issuer
+// beside the endpoint URLs there is no discovery request; the issuer is
+// checked again and the iss promise kept.
+func TestResolveTakesTheHostsDiscovery(t *testing.T) {
+	t.Parallel()
+	cfg := plugin.Config{"issuer": "https://idp.example/realm/", KeyDiscoveredIssuer: "https://idp.example/realm", KeyIssParameter: "true",
+		"token_url": "https://idp.example/realm/token", "authorization_url": "https://idp.example/realm/auth", "revocation_url": "https://idp.example/realm/revoke"}
+	noNetwork := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		t.Errorf("unexpected request to %s", r.URL)
+		return nil, http.ErrHandlerTimeout
+	})}
+	got, err := Resolve(context.Background(), cfg, noNetwork)
+	want := Endpoints{Issuer: "https://idp.example/realm", Token: "https://idp.example/realm/token", Authorization: "https://idp.example/realm/auth",
+		Revocation: "https://idp.example/realm/revoke", IssParameter: true}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	cfg[KeyDiscoveredIssuer] = "https://evil.example/realm"
+	if _, err := Resolve(context.Background(), cfg, noNetwork); plugin.KindOf(err) != plugin.KindConfig {
+		t.Errorf("another discovered issuer: error %v, want a configuration error", err)
+	}
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
