@@ -4,7 +4,10 @@ package e2e_test
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/keyfob/keyfob/e2e/harness"
@@ -40,5 +43,34 @@ func TestRefreshAsksOnlyForGrantedScopes(t *testing.T) {
 	}
 	if r := s.run(t, false, nil, "token", "-p", "ac", "-o", "json"); r.code != 0 || !strings.Contains(r.stdout, servers.ZitadelResourceScope) {
 		t.Errorf("the refreshed token is not for the resource scope:\n%s", r)
+	}
+}
+
+// TestDiscoveryIsCached: two cache misses in a row (--force-refresh) of an
+// issuer profile make two token requests but one discovery GET; the
+// document is kept 0600 in the cache directory.
+func TestDiscoveryIsCached(t *testing.T) {
+	t.Parallel()
+	var discoveries atomic.Int64
+	z := servers.StartZitadel(t, servers.ZitadelCountsDiscovery(&discoveries))
+	home := t.TempDir()
+	args := []string{"token", "--force-refresh", "--provider", "client_credentials", "--issuer", z.Issuer,
+		"--client-id", z.BasicClient.ID, "--client-secret", "env:" + clientSecretVar, "--scope", "api"}
+	for range 2 {
+		res := harness.Run(t, keyfobBin(t), harness.RunOpts{Home: home, Args: args, Env: env(clientSecretVar, z.BasicClient.Secret)})
+		checkSuccess(t, res, z.BasicClient.Secret)
+	}
+	if n := z.GrantRequests("client_credentials"); n != 2 {
+		t.Errorf("%d token requests, want 2 (two misses)", n)
+	}
+	if n := discoveries.Load(); n != 1 {
+		t.Errorf("%d discovery GETs, want 1", n)
+	}
+	files, _ := filepath.Glob(filepath.Join(home, ".cache", "keyfob", "ds-*.json"))
+	if len(files) != 1 {
+		t.Fatalf("discovery files %v, want one", files)
+	}
+	if fi, err := os.Stat(files[0]); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("discovery file: %v, %v; want mode 0600", fi, err)
 	}
 }

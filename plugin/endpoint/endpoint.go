@@ -140,41 +140,57 @@ type discoveryDoc struct {
 // issuer must be the configured one (see CheckIssuer); the Endpoints
 // carry the document's spelling.
 func Discover(ctx context.Context, issuer string, hc *http.Client) (Endpoints, error) {
-	u := strings.TrimRight(issuer, "/") + "/.well-known/openid-configuration"
+	u := DiscoveryURL(issuer)
 	if err := oauth.CheckURL(u); err != nil {
 		return Endpoints{}, err
 	}
-	doc, err := fetchDiscovery(ctx, u, hc)
+	body, _, err := FetchDiscovery(ctx, u, hc)
 	if err != nil {
 		return Endpoints{}, err
 	}
+	return ParseDiscovery(body, issuer, hostOf(u))
+}
+
+// DiscoveryURL is ISSUER/.well-known/openid-configuration, a trailing
+// slash of the issuer dropped.
+func DiscoveryURL(issuer string) string {
+	return strings.TrimRight(issuer, "/") + "/.well-known/openid-configuration"
+}
+
+// ParseDiscovery reads a discovery document fetched from host for the
+// configured issuer: it must name a token endpoint and the issuer (see
+// CheckIssuer). The URLs are not checked here; Resolve checks them.
+func ParseDiscovery(body []byte, issuer, host string) (Endpoints, error) {
+	var doc discoveryDoc
+	if err := json.Unmarshal(body, &doc); err != nil || doc.Token == "" {
+		return Endpoints{}, plugin.Configf("OpenID discovery at %s: no token_endpoint in the document", host)
+	}
 	if err := CheckIssuer(issuer, doc.Issuer); err != nil {
-		return Endpoints{}, fmt.Errorf("OpenID discovery at %s: %w", hostOf(u), err)
+		return Endpoints{}, fmt.Errorf("OpenID discovery at %s: %w", host, err)
 	}
 	return Endpoints{Issuer: doc.Issuer, Token: doc.Token, DeviceAuthorization: doc.DeviceAuthorization,
 		Authorization: doc.Authorization, Revocation: doc.Revocation, IssParameter: doc.IssParameter}, nil
 }
 
-func fetchDiscovery(ctx context.Context, u string, hc *http.Client) (*discoveryDoc, error) {
+// FetchDiscovery GETs the discovery document at u over hc and returns its
+// body (at most 1 MiB) and the answer's headers, for a caller that caches
+// it. A failure to get an HTTP 200 wraps plugin.ErrUnavailable.
+func FetchDiscovery(ctx context.Context, u string, hc *http.Client) ([]byte, http.Header, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return nil, plugin.Configf("discovery URL %s: %v", u, err)
+		return nil, nil, plugin.Configf("discovery URL %s: %v", u, err)
 	}
 	req.Header.Set("Accept", "application/json")
 	resp, err := hc.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("OpenID discovery at %s: %v: %w", req.URL.Host, err, plugin.ErrUnavailable)
+		return nil, nil, fmt.Errorf("OpenID discovery at %s: %v: %w", req.URL.Host, oauth.TransportCause(ctx, err), plugin.ErrUnavailable)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil || resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("OpenID discovery at %s: HTTP %d: %w", req.URL.Host, resp.StatusCode, plugin.ErrUnavailable)
+		return nil, nil, fmt.Errorf("OpenID discovery at %s: HTTP %d: %w", req.URL.Host, resp.StatusCode, plugin.ErrUnavailable)
 	}
-	var doc discoveryDoc
-	if err := json.Unmarshal(body, &doc); err != nil || doc.Token == "" {
-		return nil, plugin.Configf("OpenID discovery at %s: no token_endpoint in the document", u)
-	}
-	return &doc, nil
+	return body, resp.Header, nil
 }
 
 // CheckIssuer reports a configuration error unless a discovery document's
