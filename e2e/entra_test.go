@@ -99,6 +99,12 @@ func writeJSON(w http.ResponseWriter, status int, body map[string]any) {
 	_ = json.NewEncoder(w).Encode(body)
 }
 
+// ccToken is the fake's token for scope: a b64token (keyfob refuses ':'
+// and spaces in a bearer token).
+func ccToken(scope string) string {
+	return "cc-token-for-" + strings.NewReplacer(":", "_", " ", "+").Replace(scope)
+}
+
 // entraToken is a v2.0 token response.
 func entraToken(token string) (int, map[string]any) {
 	return http.StatusOK, map[string]any{"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": token}
@@ -138,7 +144,7 @@ func clientCredentialsAnswer(secret, scope string) func(entraRequest) (int, map[
 		case r.Form.Get("scope") != scope:
 			return http.StatusBadRequest, aadstsError("invalid_scope", 70011, "The provided value for the input parameter 'scope' isn't valid.")
 		}
-		return entraToken("cc-token-for-" + r.Form.Get("scope"))
+		return entraToken(ccToken(r.Form.Get("scope")))
 	}
 }
 
@@ -158,7 +164,7 @@ func TestEntraEnvironmentWithoutConfig(t *testing.T) {
 	for i := range 2 {
 		res := harness.Run(t, bin, harness.RunOpts{Home: home, Args: []string{"token", "--scope", scope}, Env: vars})
 		checkSuccess(t, res, secret)
-		if got := rawToken(t, res.Stdout); got != "cc-token-for-"+scope {
+		if got := rawToken(t, res.Stdout); got != ccToken(scope) {
 			t.Errorf("run %d: token = %q", i+1, got)
 		}
 	}
@@ -200,7 +206,7 @@ client_secret = "env:%s"
 	res := harness.Run(t, bin, harness.RunOpts{Home: home, Args: []string{"token", "-p", "graph"},
 		Env: env("KEYFOB_CONFIG", cfg, clientSecretVar, secret)})
 	checkSuccess(t, res, secret)
-	if got := rawToken(t, res.Stdout); got != "cc-token-for-https://graph.microsoft.com/.default" {
+	if got := rawToken(t, res.Stdout); got != ccToken("https://graph.microsoft.com/.default") {
 		t.Errorf("token = %q", got)
 	}
 }
