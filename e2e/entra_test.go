@@ -99,6 +99,12 @@ func writeJSON(w http.ResponseWriter, status int, body map[string]any) {
 	_ = json.NewEncoder(w).Encode(body)
 }
 
+// ccToken is the fake's token for scope: a b64token (keyfob refuses ':'
+// and spaces in a bearer token).
+func ccToken(scope string) string {
+	return "cc-token-for-" + strings.NewReplacer(":", "_", " ", "+").Replace(scope)
+}
+
 // entraToken is a v2.0 token response.
 func entraToken(token string) (int, map[string]any) {
 	return http.StatusOK, map[string]any{"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": token}

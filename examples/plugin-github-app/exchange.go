@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/keyfob/keyfob/plugin"
+	bearercheck "github.com/keyfob/keyfob/plugin/bearer"
 )
 
 // maxAttempts bounds the tries of a request that failed for a transient
@@ -122,6 +123,12 @@ func (x *exchange) token(host string, body []byte) (*plugin.Token, error) {
 	var tr tokenResponse
 	if err := json.Unmarshal(body, &tr); err != nil || tr.Token == "" || tr.ExpiresAt.IsZero() {
 		return nil, plugin.Errorf(plugin.ErrUnavailable, "%s: the answer holds no token and expiry", host)
+	}
+	// A token with CR/LF would put a second header into `keyfob token -o
+	// header`; refuse it here, naming the server (the plugin SDK's
+	// registry refuses it too, without the host).
+	if bearercheck.CheckToken(tr.Token) != nil {
+		return nil, plugin.Errorf(plugin.ErrUnavailable, "%s: the token has characters a bearer token may not have", host)
 	}
 	tok := &plugin.Token{
 		AccessToken: plugin.NewSecret(tr.Token),

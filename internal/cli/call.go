@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/keyfob/keyfob/host"
+	"github.com/keyfob/keyfob/host/discovery"
 	"github.com/keyfob/keyfob/plugin"
 )
 
@@ -23,6 +24,11 @@ func (e *Env) getToken(ctx context.Context, c *commonFlags, p *profile, state []
 	req, err := e.buildRequest(c, p)
 	if err != nil {
 		return nil, err
+	}
+	if p.Values["plugin"] == "" { // keyfob's own providers: discovery from the host's cache
+		if err := discovery.Fill(ctx, req.Config, e.Getenv); err != nil {
+			return nil, err
+		}
 	}
 	req.State = state
 	path, err := e.pluginPath(p.Values)

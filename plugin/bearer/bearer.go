@@ -43,15 +43,26 @@ func tokenChar(c byte) bool {
 	return strings.IndexByte("-._~+/", c) >= 0
 }
 
+// TypeError reports a token type keyfob cannot present.
+type TypeError struct {
+	// Type is the token_type as the server sent it.
+	Type string
+}
+
+// Error names the type, clipped and with control characters escaped.
+func (e *TypeError) Error() string {
+	return fmt.Sprintf("token type %q is not supported: keyfob presents bearer tokens only", clip(e.Type))
+}
+
 // CheckType returns the canonical form of a server's token_type: "Bearer"
 // for "bearer" in any case, and for an empty type (servers that omit it
-// mean bearer). Any other type is an error that names it, with control
-// characters escaped, since keyfob cannot present it.
+// mean bearer). Any other type is a *TypeError, since keyfob cannot
+// present it.
 func CheckType(tokenType string) (string, error) {
 	if tokenType == "" || strings.EqualFold(tokenType, Type) {
 		return Type, nil
 	}
-	return "", fmt.Errorf("token type %q is not supported: keyfob presents bearer tokens only", clip(tokenType))
+	return "", &TypeError{Type: tokenType}
 }
 
 // clip bounds a server-chosen string quoted in an error message.

@@ -49,3 +49,20 @@ func FuzzCheckToken(f *testing.F) {
 		}
 	})
 }
+
+// FuzzCheckType: an accepted type is always "Bearer", and a refusal's
+// message never carries a raw control character.
+func FuzzCheckType(f *testing.F) {
+	for _, s := range []string{"Bearer", "bearer", "", "mac", "Bearer\r\nX-Evil: 1"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, tokenType string) {
+		got, err := CheckType(tokenType)
+		switch {
+		case err == nil && got != Type:
+			t.Fatalf("CheckType(%q) = %q", tokenType, got)
+		case err != nil && strings.ContainsAny(err.Error(), "\r\n\x1b\x00"):
+			t.Fatalf("error %q holds a control character", err)
+		}
+	})
+}

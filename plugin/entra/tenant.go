@@ -1,6 +1,7 @@
 package entra
 
 import (
+	"net"
 	"net/url"
 	"strings"
 
@@ -68,3 +69,20 @@ func CheckGrant(tenant string, form url.Values) error {
 // GrantJWTBearer is the RFC 7523 grant type that Entra's on-behalf-of
 // flow uses.
 const GrantJWTBearer = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+
+// signInHosts are the sign-in hosts of Entra's clouds (public, US
+// government, China) and their older names.
+var signInHosts = map[string]bool{
+	"login.microsoftonline.com": true, "login.microsoft.com": true, "login.windows.net": true, "sts.windows.net": true,
+	"login.microsoftonline.us": true, "login.usgovcloudapi.net": true,
+	"login.chinacloudapi.cn": true, "login.partner.microsoftonline.cn": true,
+}
+
+// IsSignInHost reports whether host (a URL's host, with or without port)
+// is one of Entra's sign-in hosts.
+func IsSignInHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	}
+	return signInHosts[strings.ToLower(host)]
+}

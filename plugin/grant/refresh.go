@@ -12,10 +12,19 @@ import (
 	"github.com/keyfob/keyfob/plugin/oauth"
 )
 
-// Refresh redeems a refresh token (RFC 6749 §6) for the setup's scopes.
+// Refresh redeems a refresh token (RFC 6749 §6) for the setup's
+// RefreshScopes, or its Scopes when RefreshScopes is nil.
 func (s *Setup) Refresh(ctx context.Context, refreshToken plugin.Secret) (*oauth.TokenResponse, error) {
 	form := url.Values{"grant_type": {"refresh_token"}, "refresh_token": {refreshToken.Reveal()}}
-	return s.Send(ctx, form)
+	return s.send(ctx, form, s.refreshScopes())
+}
+
+// refreshScopes are the scopes a refresh asks for.
+func (s *Setup) refreshScopes() []string {
+	if s.RefreshScopes != nil {
+		return s.RefreshScopes
+	}
+	return s.Scopes
 }
 
 // RefreshFromState tries the refresh token kept in req.State. It reports
@@ -35,22 +44,30 @@ func (s *Setup) RefreshFromState(ctx context.Context, req *plugin.Request) (*plu
 	if err != nil {
 		return nil, false, err
 	}
-	tok, err := ToToken(tr, st.Account)
+	tok, err := ToTokenState(tr, State{Account: st.Account, Granted: st.Granted})
 	return tok, err == nil, err
 }
 
 // Send is the one way Post and Refresh reach the token endpoint; a
 // provider that must see the raw response (a device-code poll) uses it
-// too. It sets the scope and claims parameters on form, refuses before any
+// too. It sets the scope, claims and resource parameters on form, refuses before any
 // request a grant that the authority's Entra tenant does not allow
 // (entra.CheckGrant), and adds a hint to an Entra error response
 // (entra.Wrap; errors.As still finds the *plugin.OAuthError).
 func (s *Setup) Send(ctx context.Context, form url.Values) (*oauth.TokenResponse, error) {
-	if len(s.Scopes) > 0 {
-		form.Set("scope", strings.Join(s.Scopes, " "))
+	return s.send(ctx, form, s.Scopes)
+}
+
+// send is Send asking for scopes.
+func (s *Setup) send(ctx context.Context, form url.Values, scopes []string) (*oauth.TokenResponse, error) {
+	if len(scopes) > 0 {
+		form.Set("scope", strings.Join(scopes, " "))
 	}
 	if s.Claims != "" {
 		form.Set("claims", s.Claims)
+	}
+	if s.Resource != "" {
+		form.Set("resource", s.Resource)
 	}
 	if err := entra.CheckGrant(s.Endpoints.Tenant, form); err != nil {
 		return nil, err

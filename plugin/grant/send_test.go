@@ -150,3 +150,50 @@ func TestClaimsRejectsBadChallenge(t *testing.T) {
 		t.Errorf("Claims(not json) error = %v, want a configuration error", err)
 	}
 }
+
+// TestResourceParameter: a resource becomes the scope RESOURCE/.default
+// for Entra only; any other server gets RFC 8707's resource parameter,
+// next to the scopes when there are any.
+func TestResourceParameter(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		entra  bool
+		cfg    plugin.Config
+		scopes []string
+		want   map[string]string
+	}{
+		"entra: /.default":             {entra: true, cfg: plugin.Config{"resource": "https://graph.microsoft.com/"}, want: map[string]string{"scope": "https://graph.microsoft.com/.default", "resource": ""}},
+		"entra: scopes win":            {entra: true, cfg: plugin.Config{"resource": "https://r", "scopes": `["a"]`}, want: map[string]string{"scope": "a", "resource": ""}},
+		"other server: RFC 8707":       {cfg: plugin.Config{"resource": "https://api.example.com/"}, want: map[string]string{"scope": "", "resource": "https://api.example.com/"}},
+		"other server: with scopes":    {cfg: plugin.Config{"resource": "https://api.example.com/", "scopes": `["read"]`}, want: map[string]string{"scope": "read", "resource": "https://api.example.com/"}},
+		"other server: --scope and it": {cfg: plugin.Config{"resource": "urn:api"}, scopes: []string{"write"}, want: map[string]string{"scope": "write", "resource": "urn:api"}},
+		"other server: no resource":    {cfg: plugin.Config{"scopes": `["read"]`}, want: map[string]string{"scope": "read", "resource": ""}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			f := newFakeEntra(t, okToken)
+			cfg := plugin.Config{"client_id": "app", "token_url": f.URL + "/token"}
+			if tc.entra {
+				cfg = plugin.Config{"client_id": "app", "authority": f.URL + "/contoso.onmicrosoft.com"}
+			}
+			for k, v := range tc.cfg {
+				cfg[k] = v
+			}
+			req := newRequest(cfg, "")
+			req.Scopes = tc.scopes
+			s, err := NewSetup(context.Background(), req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Post(context.Background(), url.Values{"grant_type": {"client_credentials"}}, ""); err != nil {
+				t.Fatal(err)
+			}
+			form := f.received()[0]
+			got := map[string]string{"scope": form.Get("scope"), "resource": form.Get("resource")}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("request (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

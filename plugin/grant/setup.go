@@ -17,6 +17,16 @@ type Setup struct {
 	Endpoints endpoint.Endpoints
 	// Scopes to request.
 	Scopes []string
+	// RefreshScopes, when not nil, are what a refresh asks for instead of
+	// Scopes: RFC 6749 §6 lets a refresh ask for no more than the grant
+	// included, so a provider that adds scopes to a sign-in (package
+	// delegated's OIDC scopes) asks again only for those granted.
+	RefreshScopes []string
+	// Resource is sent as RFC 8707's resource parameter with every
+	// request ("" for none): the profile's resource key, for servers other
+	// than Entra. Entra gets it as the scope RESOURCE/.default instead
+	// (see Scopes).
+	Resource string
 	// Claims is the claims request parameter sent with every token request
 	// ("" for none); see Claims.
 	Claims string
@@ -65,7 +75,7 @@ func newSetup(ctx context.Context, req *plugin.Request) (*Setup, error) {
 	if err != nil {
 		return nil, err
 	}
-	scopes, err := Scopes(req)
+	scopes, resource, err := requested(req, ep)
 	if err != nil {
 		return nil, err
 	}
@@ -75,11 +85,30 @@ func newSetup(ctx context.Context, req *plugin.Request) (*Setup, error) {
 	}
 	c := &oauth.Client{TokenURL: ep.Token, ClientID: cfg.String("client_id"), Auth: auth, Issuer: ep.Issuer,
 		HTTPClient: hc, Logger: req.Logger}
-	return &Setup{Client: c, Endpoints: ep, Scopes: scopes, Claims: claims}, nil
+	return &Setup{Client: c, Endpoints: ep, Scopes: scopes, Resource: resource, Claims: claims}, nil
+}
+
+// requested returns what to ask the server for. Entra (ep.IsEntra) takes a
+// v1-style resource only as the v2.0 scope RESOURCE/.default (see
+// Scopes); any other server gets RFC 8707's resource parameter as
+// configured, next to the scopes, since "/.default" means nothing there.
+func requested(req *plugin.Request, ep endpoint.Endpoints) ([]string, string, error) {
+	resource := req.Config.String("resource")
+	if ep.IsEntra() || resource == "" {
+		scopes, err := Scopes(req)
+		return scopes, "", err
+	}
+	if len(req.Scopes) > 0 {
+		return req.Scopes, resource, nil
+	}
+	scopes, err := req.Config.List("scopes")
+	return scopes, resource, err
 }
 
 // Scopes returns the request's scopes, else the profile's "scopes" key,
-// else "<resource>/.default" when a "resource" is configured.
+// else "<resource>/.default" when a "resource" is configured: Entra's
+// form. A Setup uses it for Entra only; other servers get the resource as
+// Setup.Resource.
 func Scopes(req *plugin.Request) ([]string, error) {
 	if len(req.Scopes) > 0 {
 		return req.Scopes, nil

@@ -14,6 +14,11 @@ type State struct {
 	RefreshToken string `json:"rt,omitempty"`
 	// Account identifies the signed-in principal.
 	Account string `json:"acct,omitempty"`
+	// Granted is the scope the grant included, space-separated: the
+	// token response's scope at sign-in, or the requested scope when the
+	// server did not say (RFC 6749 §5.1). A refresh may not ask for more
+	// (§6); "" when unknown (a state from before it was kept).
+	Granted string `json:"gs,omitempty"`
 }
 
 // Encode serialises the state.

@@ -9,6 +9,13 @@ import (
 // issued a refresh token it is kept in the token's State (the newest one
 // always replaces the old: rotation), so the host persists it.
 func ToToken(tr *oauth.TokenResponse, account string) (*plugin.Token, error) {
+	return ToTokenState(tr, State{Account: account})
+}
+
+// ToTokenState is ToToken keeping st's account and granted scope in the
+// state beside the new refresh token.
+func ToTokenState(tr *oauth.TokenResponse, st State) (*plugin.Token, error) {
+	account := st.Account
 	tok := &plugin.Token{
 		AccessToken: tr.AccessToken,
 		TokenType:   tr.TokenType,
@@ -21,10 +28,11 @@ func ToToken(tr *oauth.TokenResponse, account string) (*plugin.Token, error) {
 	if tr.RefreshToken.IsZero() {
 		return tok, nil
 	}
-	st, err := State{RefreshToken: tr.RefreshToken.Reveal(), Account: account}.Encode()
+	st.RefreshToken = tr.RefreshToken.Reveal()
+	b, err := st.Encode()
 	if err != nil {
 		return nil, err
 	}
-	tok.State = st
+	tok.State = b
 	return tok, nil
 }

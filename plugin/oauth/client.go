@@ -57,22 +57,37 @@ type Client struct {
 // server wraps plugin.ErrUnavailable with a one-line "host: condition"; a
 // refused URL, a redirect or a missing credential wraps plugin.ErrConfig.
 func (c *Client) Token(ctx context.Context, form url.Values) (*TokenResponse, error) {
-	host, err := c.endpointHost()
+	host, err := endpointHost(c.TokenURL)
 	if err != nil {
 		return nil, err
 	}
-	for attempt := 1; ; attempt++ {
-		tr, err := c.attempt(ctx, host, form, attempt)
+	var tr *TokenResponse
+	err = c.retrying(ctx, host, func(n int) error {
+		var err error
+		tr, err = c.attempt(ctx, host, form, n)
+		return err
+	})
+	return tr, err
+}
+
+// retrying runs attempt (given its 1-based number) until it succeeds or
+// fails for good: server failures and network failures are tried again
+// with jittered backoff, up to MaxRetries times, honouring Retry-After
+// when ctx's deadline allows it. It returns the last error, noting the
+// attempts made.
+func (c *Client) retrying(ctx context.Context, host string, attempt func(n int) error) error {
+	for n := 1; ; n++ {
+		err := attempt(n)
 		if err == nil {
-			return tr, nil
+			return nil
 		}
-		wait, again := c.retryDelay(ctx, err, attempt)
+		wait, again := c.retryDelay(ctx, err, n)
 		if !again {
-			return nil, giveUp(err, attempt)
+			return giveUp(err, n)
 		}
-		c.log().Debug("retrying token request", "host", host, "attempt", attempt, "wait", wait.String())
+		c.log().Debug("retrying request", "host", host, "attempt", n, "wait", wait.String())
 		if err := Sleep(ctx, wait); err != nil {
-			return nil, unavailable(host, contextCondition(err)+" while waiting to retry", err, false)
+			return unavailable(host, contextCondition(err)+" while waiting to retry", err, false)
 		}
 	}
 }
@@ -94,18 +109,18 @@ func giveUp(err error, attempts int) error {
 	return fmt.Errorf("%w (%s)", err, strings.Join(notes, "; "))
 }
 
-// endpointHost checks TokenURL and returns its host for messages.
-func (c *Client) endpointHost() (string, error) {
-	if err := CheckURL(c.TokenURL); err != nil {
+// endpointHost checks an endpoint URL and returns its host for messages.
+func endpointHost(endpoint string) (string, error) {
+	if err := CheckURL(endpoint); err != nil {
 		return "", err
 	}
-	u, _ := url.Parse(c.TokenURL) // CheckURL parsed it already
+	u, _ := url.Parse(endpoint) // CheckURL parsed it already
 	return u.Host, nil
 }
 
 // attempt sends the request once and interprets the answer.
 func (c *Client) attempt(ctx context.Context, host string, form url.Values, n int) (*TokenResponse, error) {
-	req, err := c.newRequest(ctx, form)
+	req, err := c.newRequest(ctx, c.TokenURL, form)
 	if err != nil {
 		return nil, err
 	}
@@ -122,9 +137,11 @@ func (c *Client) attempt(ctx context.Context, host string, form url.Values, n in
 	return tr, err
 }
 
-// newRequest builds one attempt's request: a fresh copy of form with
-// client_id, the client authentication applied, and the fixed headers.
-func (c *Client) newRequest(ctx context.Context, form url.Values) (*http.Request, error) {
+// newRequest builds one attempt's request to endpoint: a fresh copy of
+// form with client_id, the client authentication applied (a client
+// assertion names the token endpoint as its audience, whatever endpoint
+// it goes to, as Entra expects), and the fixed headers.
+func (c *Client) newRequest(ctx context.Context, endpoint string, form url.Values) (*http.Request, error) {
 	ar := &AuthRequest{Form: cloneForm(form), Header: http.Header{}, TokenURL: c.TokenURL, ClientID: c.ClientID, Issuer: c.Issuer}
 	if c.ClientID != "" {
 		ar.Form.Set("client_id", c.ClientID)
@@ -132,9 +149,9 @@ func (c *Client) newRequest(ctx context.Context, form url.Values) (*http.Request
 	if err := c.auth().Apply(ctx, ar); err != nil {
 		return nil, err
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.TokenURL, strings.NewReader(ar.Form.Encode()))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(ar.Form.Encode()))
 	if err != nil {
-		return nil, plugin.Configf("token URL %s: %v", c.TokenURL, err)
+		return nil, plugin.Configf("endpoint URL %s: %v", endpoint, err)
 	}
 	for k, v := range ar.Header {
 		req.Header[k] = v

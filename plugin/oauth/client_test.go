@@ -380,9 +380,9 @@ func TestClientParsesServerAnswer(t *testing.T) {
 		want *TokenResponse
 	}{
 		"numeric strings": {
-			body: `{"access_token":"at-value","token_type":"Bearer","expires_in":"3599","expires_on":"1795000000","refresh_in":"1800","resource":"r"}`,
+			body: `{"access_token":"at-value","token_type":"Bearer","expires_in":"3599","expires_on":"1895000000","refresh_in":"1800","resource":"r"}`,
 			want: &TokenResponse{AccessToken: plugin.NewSecret("at-value"), TokenType: "Bearer",
-				ExpiresAt: time.Unix(1795000000, 0).UTC(), RefreshAt: testNow.Add(30 * time.Minute)},
+				ExpiresAt: time.Unix(1895000000, 0).UTC(), RefreshAt: testNow.Add(30 * time.Minute)},
 		},
 		"lowercase bearer": {
 			body: `{"access_token":"at-value","token_type":"bearer","expires_in":60,"refresh_token":"rt","scope":"openid offline_access"}`,

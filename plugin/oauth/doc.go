@@ -34,7 +34,9 @@
 //     failures are retried twice with jittered backoff; HTTP 429 waits for
 //     Retry-After when the caller's deadline allows it; OAuth 4xx errors are
 //     never retried. What is left after retries is classified for
-//     plugin.KindOf, so the host can pick an exit code.
+//     plugin.KindOf, so the host can pick an exit code. [Client.Post]
+//     sends a form to another endpoint of the server (the device
+//     authorization endpoint) with the same authentication and retries.
 //
 // Nothing secret is ever logged: log lines carry the endpoint host, the HTTP
 // status, the OAuth error code, Entra's request ids, the attempt number and

@@ -6,10 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/keyfob/keyfob/plugin"
+	"github.com/keyfob/keyfob/plugin/bearer"
 )
 
 // TokenResponse is a successful token response (RFC 6749 §5.1) with the
@@ -17,11 +17,13 @@ import (
 type TokenResponse struct {
 	// AccessToken is the token; never empty.
 	AccessToken plugin.Secret
-	// TokenType is "Bearer" for any spelling of bearer (fosite sends
-	// "bearer") and when the server omits it; other types are kept as sent.
+	// TokenType is "Bearer": bearer in any spelling (fosite sends
+	// "bearer") or omitted. Any other type is refused at receipt, since
+	// keyfob cannot present it (see package bearer).
 	TokenType string
 	// ExpiresAt is expires_on when sent, else the time of the response plus
-	// expires_in; zero when the server gave neither.
+	// expires_in; zero when the server gave neither. It is never at or
+	// before the time of the response: such a token is refused.
 	ExpiresAt time.Time
 	// RefreshAt is when to ask again early (Entra's refresh_in); zero when
 	// the server did not say.
@@ -47,7 +49,10 @@ var secretFields = []string{"access_token", "refresh_token", "id_token"}
 
 // ParseTokenResponse parses a token endpoint's answer of HTTP status
 // status, received at now. A 2xx JSON object with an access_token gives a
-// TokenResponse. Anything else gives an error: a non-2xx status (or a 2xx
+// TokenResponse when the token is an RFC 6750 b64token, its token_type is
+// bearer (or omitted) and its expiry, if any, lies after now; a token that
+// could smuggle a header or a terminal escape, a type keyfob cannot
+// present and an expired token are malformed answers. Anything else gives an error: a non-2xx status (or a 2xx
 // body carrying "error", as GitHub sends) gives a *plugin.OAuthError with
 // StatusCode set (its Host and RetryAfter are the caller's to fill); a
 // malformed 2xx body gives an error wrapping plugin.ErrUnavailable that
@@ -122,11 +127,17 @@ func tokenFromFields(raw map[string]json.RawMessage, status int, now time.Time) 
 	if err != nil || at.IsZero() {
 		return nil, malformed(status, "response has no access_token")
 	}
+	if err := bearer.CheckToken(at.Reveal()); err != nil {
+		return nil, malformed(status, "access_token has characters a bearer token may not have (RFC 6750 b64token)")
+	}
 	tr := &TokenResponse{AccessToken: at, Raw: raw}
 	if err := tr.fillStrings(raw); err != nil {
-		return nil, malformed(status, err.Error())
+		return nil, malformedBy(status, err)
 	}
 	if err := tr.fillTimes(raw, now); err != nil {
+		return nil, malformed(status, err.Error())
+	}
+	if err := checkExpiry(tr.ExpiresAt, now); err != nil {
 		return nil, malformed(status, err.Error())
 	}
 	for _, k := range secretFields {
@@ -148,21 +159,30 @@ func (tr *TokenResponse) fillStrings(raw map[string]json.RawMessage) error {
 	if err != nil {
 		return err
 	}
-	tr.TokenType = normalizeTokenType(tt)
+	if tr.TokenType, err = bearer.CheckType(tt); err != nil {
+		return err
+	}
 	tr.Scope = scopeField(raw)
 	return nil
 }
 
-// normalizeTokenType spells bearer "Bearer" whatever the server's case.
-func normalizeTokenType(tt string) string {
-	if tt == "" || strings.EqualFold(tt, "bearer") {
-		return "Bearer"
+// checkExpiry refuses a token that expired before it was received (an
+// expires_on in the past): handing it out would only fail at the resource.
+func checkExpiry(exp, now time.Time) error {
+	if exp.IsZero() || exp.After(now) {
+		return nil
 	}
-	return tt
+	return fmt.Errorf("the token expired at %s, before it was received (is this machine's clock right?)", exp.UTC().Format(time.RFC3339))
 }
 
 // malformed is the error for a 2xx body that is not a usable token
 // response.
 func malformed(status int, condition string) error {
 	return &unavailableError{msg: fmt.Sprintf("HTTP %d token response: %s", status, condition)}
+}
+
+// malformedBy is malformed for cause, which stays reachable through
+// errors.As (a *bearer.TypeError names the refused type).
+func malformedBy(status int, cause error) error {
+	return &unavailableError{msg: fmt.Sprintf("HTTP %d token response: %s", status, cause), cause: cause}
 }

@@ -85,7 +85,7 @@ func (p Provider) redeem(ctx context.Context, s *grant.Setup, code, redirect, ve
 
 // loopback signs in through a redirect to a one-shot loopback listener.
 func (p Provider) loopback(ctx context.Context, req *plugin.Request, s *grant.Setup, o *options, pk pkce) (string, string, error) {
-	l, err := listen(o.redirect, pk.state, hostOf(s.Endpoints.Authorization), req.Logger)
+	l, err := listen(o.redirect, expectFor(s, pk.state), req.Logger)
 	if err != nil {
 		return "", "", err
 	}

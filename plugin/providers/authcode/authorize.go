@@ -11,7 +11,8 @@ import (
 )
 
 // authorizeURL is the authorization request (RFC 6749 §4.1.1) with PKCE
-// S256, the state, the setup's scopes and claims and the profile's hints.
+// S256, the state, the setup's scopes, claims and resource and the
+// profile's hints.
 // Query parameters already in the endpoint URL are kept.
 func authorizeURL(s *grant.Setup, o *options, pk pkce, redirect string) string {
 	u, _ := url.Parse(s.Endpoints.Authorization) // checked by endpoint.Resolve
@@ -25,6 +26,9 @@ func authorizeURL(s *grant.Setup, o *options, pk pkce, redirect string) string {
 	q.Set("code_challenge_method", "S256")
 	if s.Claims != "" {
 		q.Set("claims", s.Claims)
+	}
+	if s.Resource != "" {
+		q.Set("resource", s.Resource) // RFC 8707 §2.1
 	}
 	for k, v := range o.params {
 		q[k] = v

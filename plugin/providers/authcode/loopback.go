@@ -25,8 +25,7 @@ const maxBindAttempts = 8
 type listener struct {
 	redirect string // the redirect URI, with the port
 	path     string
-	state    string
-	host     string // the authorization server, for error messages
+	expect   expect
 	srv      *http.Server
 	lns      []net.Listener
 	used     atomic.Bool
@@ -34,7 +33,7 @@ type listener struct {
 }
 
 // listen binds the redirect's loopback addresses and starts serving.
-func listen(redirect *url.URL, state, host string, log hclog.Logger) (*listener, error) {
+func listen(redirect *url.URL, e expect, log hclog.Logger) (*listener, error) {
 	lns, err := bind(loopbackHosts(redirect.Hostname()), redirect.Port(), log)
 	if err != nil {
 		return nil, err
@@ -45,7 +44,7 @@ func listen(redirect *url.URL, state, host string, log hclog.Logger) (*listener,
 	if path == "" {
 		path = "/" // a browser asks for / when the redirect has no path
 	}
-	l := &listener{redirect: u.String(), path: path, state: state, host: host, lns: lns, done: make(chan result, 1)}
+	l := &listener{redirect: u.String(), path: path, expect: e, lns: lns, done: make(chan result, 1)}
 	l.srv = &http.Server{Handler: l, ReadHeaderTimeout: 10 * time.Second}
 	for _, ln := range lns {
 		go func() { _ = l.srv.Serve(ln) }()

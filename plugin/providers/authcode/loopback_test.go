@@ -32,7 +32,7 @@ func startListener(t *testing.T, redirect string) *listener {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l, err := listen(u, "the-state", "login.example", hclog.NewNullLogger())
+	l, err := listen(u, expect{state: "the-state", host: "login.example"}, hclog.NewNullLogger())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +144,7 @@ func TestListenerFixedPortInUse(t *testing.T) {
 	defer taken.Close()
 	port := taken.Addr().(*net.TCPAddr).Port
 	u, _ := parseRedirect("http://localhost:"+strconv.Itoa(port)+"/", ModeLoopback)
-	_, err = listen(u, "s", "h", hclog.NewNullLogger())
+	_, err = listen(u, expect{state: "s", host: "h"}, hclog.NewNullLogger())
 	if plugin.KindOf(err) != plugin.KindConfig {
 		t.Errorf("error %v, want a configuration error naming the port", err)
 	}
@@ -201,7 +201,7 @@ func TestJudge(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			code, err := judge(tc.q, "s", "login.example")
+			code, err := judge(tc.q, expect{state: "s", host: "login.example"})
 			if code != tc.wantCode || (err != nil) != (tc.wantKind != plugin.KindInternal) || (err != nil && plugin.KindOf(err) != tc.wantKind) {
 				t.Errorf("judge = %q, %v (kind %v); want %q, kind %v", code, err, plugin.KindOf(err), tc.wantCode, tc.wantKind)
 			}

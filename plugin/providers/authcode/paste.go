@@ -32,7 +32,7 @@ func paste(ctx context.Context, ia plugin.Interaction, s *grant.Setup, o *option
 	if err != nil {
 		return "", "", err
 	}
-	code, err := judge(q, pk.state, hostOf(s.Endpoints.Authorization))
+	code, err := judge(q, expectFor(s, pk.state))
 	return redirect, code, err
 }
 

@@ -66,7 +66,7 @@ func (p Provider) GetToken(ctx context.Context, req *plugin.Request) (*plugin.To
 	if err != nil {
 		return nil, err
 	}
-	tok, err := parseOutput(out)
+	tok, err := parseOutput(out, time.Now())
 	if err != nil {
 		return nil, err
 	}

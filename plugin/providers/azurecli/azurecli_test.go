@@ -338,6 +338,35 @@ func TestChildEnv(t *testing.T) {
 	}
 }
 
+// azNow is the clock of the parseOutput tests.
+var azNow = time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)
+
+// TestParseOutputRefusesUnusableTokens: a token that could inject a
+// header, a type keyfob cannot present and an expired token are refused
+// as unavailable (exit 5), without quoting the output.
+func TestParseOutputRefusesUnusableTokens(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct{ out, want string }{
+		"CRLF in the token":   {`{"accessToken":"a\r\nX-Injected: evil","expires_on":1893553445}`, "accessToken has characters a bearer token may not have"},
+		"escape in the token": {`{"accessToken":"\u001b]0;t\u0007","expires_on":1893553445}`, "accessToken has characters"},
+		"CRLF in the type":    {`{"accessToken":"a","expires_on":1893553445,"tokenType":"Bearer\r\nX-Evil: 1"}`, `token type "Bearer\r\nX-Evil: 1" is not supported`},
+		"pop type":            {`{"accessToken":"a","expires_on":1893553445,"tokenType":"pop"}`, `token type "pop" is not supported`},
+		"expired":             {`{"accessToken":"a","expires_on":1700000000}`, "expired at 2023-11-14T22:13:20Z"},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			tok, err := parseOutput([]byte(tc.out), azNow)
+			if tok != nil || plugin.KindOf(err) != plugin.KindUnavailable || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("parseOutput = %v, %v (kind %v); want exit 5 with %q", tok, err, plugin.KindOf(err), tc.want)
+			}
+			if strings.ContainsAny(err.Error(), "\r\n\x1b") || strings.Contains(err.Error(), "X-Injected") {
+				t.Errorf("error %q quotes the output or holds a control character", err)
+			}
+		})
+	}
+}
+
 func TestParseOutput(t *testing.T) {
 	t.Parallel()
 	local := time.Date(2030, 1, 2, 3, 4, 5, 123456000, time.Local).UTC()
@@ -346,18 +375,17 @@ func TestParseOutput(t *testing.T) {
 		want time.Time
 		tt   string
 	}{
-		"expires_on wins":          {out: `{"accessToken":"a","expiresOn":"2000-01-01 00:00:00.000000","expires_on":1893553445,"tokenType":"Bearer"}`, want: time.Unix(1893553445, 0).UTC(), tt: "Bearer"},
-		"expires_on as a string":   {out: `{"accessToken":"a","expires_on":"1893553445"}`, want: time.Unix(1893553445, 0).UTC(), tt: "Bearer"},
-		"expiresOn in local time":  {out: `{"accessToken":"a","expiresOn":"2030-01-02 03:04:05.123456","tokenType":"bearer"}`, want: local, tt: "Bearer"},
-		"expiresOn, no fraction":   {out: `{"accessToken":"a","expiresOn":"2030-01-02 03:04:05"}`, want: local.Truncate(time.Second), tt: "Bearer"},
-		"expiresOn RFC 3339":       {out: `{"accessToken":"a","expiresOn":"2030-01-02T03:04:05Z"}`, want: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC), tt: "Bearer"},
-		"expires_on null":          {out: `{"accessToken":"a","expires_on":null,"expiresOn":"2030-01-02T03:04:05Z"}`, want: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC), tt: "Bearer"},
-		"other token type is kept": {out: `{"accessToken":"a","expires_on":1893553445,"tokenType":"pop"}`, want: time.Unix(1893553445, 0).UTC(), tt: "pop"},
+		"expires_on wins":         {out: `{"accessToken":"a","expiresOn":"2000-01-01 00:00:00.000000","expires_on":1893553445,"tokenType":"Bearer"}`, want: time.Unix(1893553445, 0).UTC(), tt: "Bearer"},
+		"expires_on as a string":  {out: `{"accessToken":"a","expires_on":"1893553445"}`, want: time.Unix(1893553445, 0).UTC(), tt: "Bearer"},
+		"expiresOn in local time": {out: `{"accessToken":"a","expiresOn":"2030-01-02 03:04:05.123456","tokenType":"bearer"}`, want: local, tt: "Bearer"},
+		"expiresOn, no fraction":  {out: `{"accessToken":"a","expiresOn":"2030-01-02 03:04:05"}`, want: local.Truncate(time.Second), tt: "Bearer"},
+		"expiresOn RFC 3339":      {out: `{"accessToken":"a","expiresOn":"2030-01-02T03:04:05Z"}`, want: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC), tt: "Bearer"},
+		"expires_on null":         {out: `{"accessToken":"a","expires_on":null,"expiresOn":"2030-01-02T03:04:05Z"}`, want: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC), tt: "Bearer"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			tok, err := parseOutput([]byte(tc.out))
+			tok, err := parseOutput([]byte(tc.out), azNow)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -368,7 +396,7 @@ func TestParseOutput(t *testing.T) {
 	}
 	for _, bad := range []string{``, `[]`, `{}`, `{"accessToken":""}`, `{"accessToken":"a"}`, `{"accessToken":"a","expires_on":-5}`,
 		`{"accessToken":"a","expires_on":1e300}`, `{"accessToken":"a","expires_on":"NaN"}`, `{"accessToken":7}`} {
-		if _, err := parseOutput([]byte(bad)); !errors.Is(err, errBadOutput) {
+		if _, err := parseOutput([]byte(bad), azNow); !errors.Is(err, errBadOutput) {
 			t.Errorf("parseOutput(%s) error = %v, want errBadOutput", bad, err)
 		}
 	}

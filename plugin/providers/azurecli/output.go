@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/keyfob/keyfob/plugin"
+	"github.com/keyfob/keyfob/plugin/bearer"
 )
 
 // cliLocalLayout is the Azure CLI's expiresOn: local time, no zone.
@@ -30,8 +31,10 @@ var errBadOutput = errors.New("az account get-access-token printed no usable tok
 
 // parseOutput reads az's JSON: the token, and its expiry from expires_on
 // (epoch seconds, a number or a numeric string) or else expiresOn (local
-// time, or RFC 3339 as Cloud Shell prints it).
-func parseOutput(out []byte) (*plugin.Token, error) {
+// time, or RFC 3339 as Cloud Shell prints it). A token outside RFC 6750's
+// b64token, a type other than bearer and a token already expired at now
+// are refused (ErrUnavailable) as the token client refuses them.
+func parseOutput(out []byte, now time.Time) (*plugin.Token, error) {
 	var o cliOutput
 	if err := json.Unmarshal(bytes.TrimSpace(out), &o); err != nil {
 		return nil, badOutput("the output is not a JSON object")
@@ -39,15 +42,28 @@ func parseOutput(out []byte) (*plugin.Token, error) {
 	if strings.TrimSpace(o.AccessToken) == "" {
 		return nil, badOutput("no accessToken")
 	}
+	if bearer.CheckToken(o.AccessToken) != nil {
+		return nil, unusable("the accessToken has characters a bearer token may not have (RFC 6750 b64token)")
+	}
+	tt, err := bearer.CheckType(o.TokenType)
+	if err != nil {
+		return nil, unusable(err.Error())
+	}
 	exp, err := o.expiry()
 	if err != nil {
 		return nil, err
 	}
-	tt := o.TokenType
-	if tt == "" || strings.EqualFold(tt, "bearer") {
-		tt = "Bearer"
+	if !exp.After(now) {
+		return nil, unusable("the token expired at " + exp.Format(time.RFC3339) + ", before az printed it")
 	}
 	return &plugin.Token{AccessToken: plugin.NewSecret(o.AccessToken), TokenType: tt, ExpiresAt: exp}, nil
+}
+
+// unusable is the error for output that parses but holds a token keyfob
+// must not hand out; like a server's unusable answer, it is
+// ErrUnavailable (exit 5).
+func unusable(condition string) error {
+	return plugin.Errorf(plugin.ErrUnavailable, "%w", badOutput(condition))
 }
 
 // expiry prefers expires_on, which has no time zone ambiguity.

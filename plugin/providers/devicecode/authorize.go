@@ -48,7 +48,7 @@ type wireAuthorization struct {
 }
 
 // authorize sends the device authorization request (RFC 8628 §3.1) with
-// the setup's scopes, claims and client authentication.
+// the setup's scopes, claims, resource and client authentication.
 func (p Provider) authorize(ctx context.Context, s *grant.Setup) (*authorization, error) {
 	endpoint := s.Endpoints.DeviceAuthorization
 	if endpoint == "" {
@@ -58,7 +58,10 @@ func (p Provider) authorize(ctx context.Context, s *grant.Setup) (*authorization
 	if s.Claims != "" {
 		form.Set("claims", s.Claims)
 	}
-	body, err := postForm(ctx, s.Client, endpoint, form, p.now)
+	if s.Resource != "" {
+		form.Set("resource", s.Resource) // RFC 8707 §2
+	}
+	body, err := postForm(ctx, s.Client, endpoint, form)
 	if err != nil {
 		return nil, err
 	}

@@ -22,6 +22,11 @@
 // Entra-style "RESOURCE/.default" scopes; scopes come from --scope or the
 // profile's scopes only.
 //
+// The issued token must be one keyfob can present as a bearer token: a
+// token_type other than bearer is refused (exit 5), and so is N_A, which
+// RFC 8693 §2.2.1 uses for tokens that are not access tokens (an ID token,
+// a SAML assertion); the error says to ask for an access token instead.
+//
 // Client authentication is optional in RFC 8693: without client_id the
 // request carries none; with it the usual client keys apply
 // (client_secret, client_certificate, client_auth).

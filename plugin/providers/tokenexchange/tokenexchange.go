@@ -3,10 +3,13 @@ package tokenexchange
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 
 	"github.com/keyfob/keyfob/plugin"
+	"github.com/keyfob/keyfob/plugin/bearer"
 	"github.com/keyfob/keyfob/plugin/grant"
 )
 
@@ -67,7 +70,7 @@ func (Provider) GetToken(ctx context.Context, req *plugin.Request) (*plugin.Toke
 	}
 	tr, err := s.Send(ctx, form)
 	if err != nil {
-		return nil, err
+		return nil, explainNA(err)
 	}
 	if issued := issuedTokenType(tr.Raw); issued != "" {
 		req.Logger.Debug("token exchanged", "issued_token_type", issued, "token", tr.AccessToken.Fingerprint())
@@ -82,6 +85,19 @@ func (Provider) GetToken(ctx context.Context, req *plugin.Request) (*plugin.Toke
 	// subject's. Each call exchanges again.
 	tok.NoCache = true
 	return tok, nil
+}
+
+// explainNA adds what to do to the refusal of token_type N_A (RFC 8693
+// §2.2.1): the server issued something that is not an access token (an
+// ID token, a SAML assertion), which keyfob cannot present as a bearer
+// token. Other errors are returned as they are.
+func explainNA(err error) error {
+	var te *bearer.TypeError
+	if !errors.As(err, &te) || !strings.EqualFold(te.Type, "N_A") {
+		return err
+	}
+	return fmt.Errorf("%w (the issued token is not an access token; ask for one with %s = %q, or leave it unset)",
+		err, KeyRequestedTokenType, TokenTypeAccessToken)
 }
 
 // exchangeForm builds the request's parameters from the profile.

@@ -131,19 +131,34 @@ func TestExchangeRequestShape(t *testing.T) {
 
 func TestExchangeReadsReferences(t *testing.T) {
 	t.Parallel()
-	rec, tokenURL := start(t, map[string]any{"access_token": "id.token.value", "token_type": "N_A",
-		"issued_token_type": "urn:ietf:params:oauth:token-type:id_token", "expires_in": 300})
+	rec, tokenURL := start(t, map[string]any{"access_token": "jwt.token.value", "token_type": "bearer",
+		"issued_token_type": TokenTypeAccessToken, "expires_in": 300})
 	cfg := plugin.Config{"token_url": tokenURL, "subject_token": secretFile(t, "from-file"), "actor_token": secretFile(t, "actor-file")}
 	tok, err := Provider{}.GetToken(t.Context(), request(cfg))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tok.TokenType != "N_A" || tok.AccessToken.Reveal() != "id.token.value" {
-		t.Errorf("token type %q, token %q; want the issued token as the server typed it", tok.TokenType, tok.AccessToken.Reveal())
+	if tok.TokenType != "Bearer" || tok.AccessToken.Reveal() != "jwt.token.value" {
+		t.Errorf("token type %q, token %q; want the issued token as a Bearer token", tok.TokenType, tok.AccessToken.Reveal())
 	}
 	form := rec.all()[0].Form
 	if got := [2]string{form.Get("subject_token"), form.Get("actor_token")}; got != [2]string{"from-file", "actor-file"} {
 		t.Errorf("[subject_token, actor_token] = %q, want the files' contents", got)
+	}
+}
+
+// TestExchangeRefusesNA: token_type N_A (an ID token or assertion, not an
+// access token) cannot be presented as a bearer token: exit 5, naming the
+// type and saying what to ask for instead.
+func TestExchangeRefusesNA(t *testing.T) {
+	t.Parallel()
+	_, tokenURL := start(t, map[string]any{"access_token": "id.token.value", "token_type": "N_A",
+		"issued_token_type": "urn:ietf:params:oauth:token-type:id_token", "expires_in": 300})
+	cfg := plugin.Config{"token_url": tokenURL, "subject_token": "subject.jwt"}
+	tok, err := Provider{}.GetToken(t.Context(), request(cfg))
+	want := `token type "N_A" is not supported: keyfob presents bearer tokens only (the issued token is not an access token; ask for one with requested_token_type`
+	if tok != nil || plugin.KindOf(err) != plugin.KindUnavailable || !strings.Contains(err.Error(), want) {
+		t.Fatalf("GetToken = %v, %v (kind %v); want exit 5 with %q", tok, err, plugin.KindOf(err), want)
 	}
 }
 

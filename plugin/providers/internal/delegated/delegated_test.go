@@ -8,6 +8,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/keyfob/keyfob/plugin"
+	"github.com/keyfob/keyfob/plugin/endpoint"
+	"github.com/keyfob/keyfob/plugin/grant"
 )
 
 func TestWithOIDCScopes(t *testing.T) {
@@ -109,5 +111,30 @@ func TestBool(t *testing.T) {
 	}
 	if _, err := Bool(cfg, "bad", true); plugin.KindOf(err) != plugin.KindConfig {
 		t.Errorf("Bool(bad) error %v, want a configuration error", err)
+	}
+}
+
+func TestRefreshScopes(t *testing.T) {
+	t.Parallel()
+	withOIDC := []string{"api", "offline_access", "openid", "profile"}
+	tests := map[string]struct {
+		ep      endpoint.Endpoints
+		granted string
+		want    []string
+	}{
+		"server dropped the sign-in scopes": {ep: endpoint.Endpoints{Token: "https://idp.example/t"}, granted: "api", want: []string{"api"}},
+		"server kept offline_access":        {ep: endpoint.Endpoints{Token: "https://idp.example/t"}, granted: "api offline_access", want: []string{"api", "offline_access"}},
+		"server granted everything":         {ep: endpoint.Endpoints{Token: "https://idp.example/t"}, granted: "openid profile offline_access api", want: withOIDC},
+		"unknown grant: as before":          {ep: endpoint.Endpoints{Token: "https://idp.example/t"}, granted: "", want: nil},
+		"entra: as MSAL":                    {ep: endpoint.Endpoints{Tenant: "contoso", Token: "https://login.microsoftonline.com/contoso/oauth2/v2.0/token"}, granted: "api", want: nil},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			s := &grant.Setup{Endpoints: tc.ep, Scopes: withOIDC}
+			if diff := cmp.Diff(tc.want, RefreshScopes(s, tc.granted)); diff != "" {
+				t.Errorf("RefreshScopes (-want +got):\n%s", diff)
+			}
+		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 
 	"github.com/keyfob/keyfob/plugin"
 	"github.com/keyfob/keyfob/plugin/grant"
@@ -49,11 +50,22 @@ func GetToken(ctx context.Context, req *plugin.Request, signIn SignIn) (*plugin.
 	if err != nil {
 		return nil, err
 	}
-	return grant.ToToken(tr, Account(tr.IDToken, req.Config.String(KeyLoginHint)))
+	st := grant.State{Account: Account(tr.IDToken, req.Config.String(KeyLoginHint)), Granted: granted(tr, s.Scopes)}
+	return grant.ToTokenState(tr, st)
+}
+
+// granted is the scope a sign-in's grant included: the response's scope,
+// or what was asked for when the server did not say (RFC 6749 §5.1).
+func granted(tr *oauth.TokenResponse, asked []string) string {
+	if tr.Scope != "" {
+		return tr.Scope
+	}
+	return strings.Join(asked, " ")
 }
 
 // NewSetup is grant.NewSetup with OIDCScopes added unless the profile
-// sets oidc_scopes = false.
+// sets oidc_scopes = false. A refresh asks for the scopes without them
+// (see RefreshScopes) until the stored state says which were granted.
 func NewSetup(ctx context.Context, req *plugin.Request) (*grant.Setup, error) {
 	add, err := Bool(req.Config, KeyOIDCScopes, true)
 	if err != nil {
@@ -66,6 +78,7 @@ func NewSetup(ctx context.Context, req *plugin.Request) (*grant.Setup, error) {
 	if add {
 		s.Scopes = WithOIDCScopes(s.Scopes)
 	}
+	s.RefreshScopes = RefreshScopes(s, grant.DecodeState(req.State).Granted)
 	return s, nil
 }
 
