@@ -148,12 +148,6 @@ func clientCredentialsAnswer(secret, scope string) func(entraRequest) (int, map[
 	}
 }
 
-// ccToken is the fake's token for scope: an RFC 6750 b64token (a scope's
-// ':' may not appear in one), which keyfob checks before caching it.
-func ccToken(scope string) string {
-	return "cc-token-for-" + base64.RawURLEncoding.EncodeToString([]byte(scope))
-}
-
 // TestEntraEnvironmentWithoutConfig: with no configuration file at all,
 // keyfob token runs the environment provider on the Azure SDKs'
 // variables, derives the authority from AZURE_AUTHORITY_HOST and the
