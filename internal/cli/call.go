@@ -2,10 +2,12 @@ package cli
 
 import (
 	"context"
+	"path/filepath"
 
 	"github.com/keyfob/keyfob/host"
 	"github.com/keyfob/keyfob/host/discovery"
 	"github.com/keyfob/keyfob/plugin"
+	"github.com/keyfob/keyfob/plugin/bearer"
 )
 
 // hostOnlyKeys are profile keys for the host alone; the plugin never sees
@@ -42,7 +44,29 @@ func (e *Env) getToken(ctx context.Context, c *commonFlags, p *profile, state []
 		return nil, err
 	}
 	defer pl.Close()
-	return pl.GetToken(ctx, req)
+	tok, err := pl.GetToken(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return presentable(path, tok)
+}
+
+// presentable refuses a token keyfob cannot present safely (plugin/bearer):
+// one with characters a bearer token may not have, which would put a
+// second header line into `keyfob token -o header`, or a token type other
+// than bearer. keyfob's own providers check at receipt; this holds every
+// plugin, a third party's included, to the same rule before anything is
+// printed or cached. An accepted type is spelled "Bearer".
+func presentable(path string, tok *host.Token) (*host.Token, error) {
+	if err := bearer.CheckToken(tok.AccessToken.Reveal()); err != nil {
+		return nil, plugin.Errorf(plugin.ErrUnavailable, "plugin %s: %v", filepath.Base(path), err)
+	}
+	typ, err := bearer.CheckType(tok.TokenType)
+	if err != nil {
+		return nil, plugin.Errorf(plugin.ErrUnavailable, "plugin %s: %v", filepath.Base(path), err)
+	}
+	tok.TokenType = typ
+	return tok, nil
 }
 
 func (e *Env) buildRequest(c *commonFlags, p *profile) (*host.Request, error) {

@@ -6,7 +6,9 @@
 // provider hang_once writes "PID PPID" to the file named by the profile
 // key x_pidfile and then sleeps until killed; when that file exists
 // already it answers a token at once, so the call after a killed one
-// succeeds.
+// succeeds. Its provider verbatim answers the token and token type the
+// profile keys x_token and x_token_type give, checked by nobody: keyfob
+// must refuse what it cannot present safely (CRLF, other token types).
 package main
 
 import (
@@ -31,6 +33,8 @@ func main() {
 	var reg plugin.Registry
 	reg.Register(plugin.ProviderInfo{Name: "hang_once", Description: "hangs on the first call (test plugin)"},
 		plugin.ProviderFunc(hangOnce))
+	reg.Register(plugin.ProviderInfo{Name: "verbatim", Description: "answers x_token as it is (test plugin)"},
+		plugin.ProviderFunc(verbatim))
 	plugin.Serve(plugin.ServeOpts{Registry: &reg, Version: "0.0.0-test"})
 }
 
@@ -54,4 +58,10 @@ func hangOnce(_ context.Context, req *plugin.Request) (*plugin.Token, error) {
 	}
 	return &plugin.Token{AccessToken: plugin.NewSecret("after-the-fault"), TokenType: "Bearer",
 		ExpiresAt: time.Now().Add(time.Hour)}, nil
+}
+
+// verbatim answers the profile's x_token and x_token_type unchecked.
+func verbatim(_ context.Context, req *plugin.Request) (*plugin.Token, error) {
+	return &plugin.Token{AccessToken: plugin.NewSecret(req.Config.String("x_token")),
+		TokenType: req.Config.String("x_token_type"), ExpiresAt: time.Now().Add(time.Hour)}, nil
 }
