@@ -20,12 +20,12 @@ func LiteralSecretWarning(path string, f *File) string {
 	if path == "" || f == nil || runtime.GOOS == "windows" {
 		return ""
 	}
-	profile, key, n := f.literalSecrets()
-	if n == 0 {
-		return ""
-	}
 	info, err := os.Stat(path)
 	if err != nil || info.Mode().Perm()&0o044 == 0 {
+		return "" // the common case: no need to look at every profile
+	}
+	profile, key, n := f.literalSecrets()
+	if n == 0 {
 		return ""
 	}
 	return literalSecretMessage(path, info.Mode().Perm(), profile, key, n)
