@@ -4,16 +4,17 @@ import (
 	"errors"
 	"io/fs"
 	"os"
+	"strings"
 
 	"github.com/keyfob/keyfob/host/safefile"
 	"github.com/keyfob/keyfob/plugin"
 )
 
-// CheckPlugin returns a config error when the plugin executable at path,
-// its directory, or (for a symbolic link) the file it points to and that
-// file's directory could be changed by another user (safefile.Check): a
-// plugin runs as the user, so whoever can replace it can run code as the
-// user. The error is one line naming the file, its owner or mode, and the
+// CheckPlugin returns a config error when the plugin executable at path
+// is not a regular file, or when it, its directory, or (for a symbolic
+// link) the file it points to and that file's directory could be changed
+// by another user (safefile.Check): a plugin runs as the user, so whoever
+// can replace it can run code as the user. The error is one line naming the file, its owner or mode, and the
 // fix, and wraps a *safefile.UnsafeError. The running executable itself
 // (a host that serves as its own plugin) and a missing file pass: the
 // first is already running, and starting the second reports it.
@@ -25,9 +26,8 @@ func CheckPlugin(path string) error {
 	if err == nil || errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
-	var unsafe *safefile.UnsafeError
-	if errors.As(err, &unsafe) && unsafe.Path == path {
-		return &unsafePlugin{msg: "plugin " + err.Error(), err: err}
+	if msg := err.Error(); strings.HasPrefix(msg, path+" ") || strings.HasPrefix(msg, path+":") {
+		return &unsafePlugin{msg: "plugin " + msg, err: err}
 	}
 	return &unsafePlugin{msg: "plugin " + path + ": " + err.Error(), err: err}
 }

@@ -72,13 +72,17 @@ func Check(path string, fi fs.FileInfo) error {
 }
 
 // CheckExecutable checks a plugin executable before it is started: the
-// file itself, its directory and, when path is a symbolic link, the
-// file it points to and that file's directory. Errors are *UnsafeError or
-// describe why path cannot be checked (it does not exist).
+// file itself, which must be a regular file, its directory and, when path
+// is a symbolic link, the file it points to and that file's directory.
+// Errors are *UnsafeError or describe why path cannot be checked (it does
+// not exist, wrapping fs.ErrNotExist) or used (it is not a regular file).
 func CheckExecutable(path string) error {
 	real, err := filepath.EvalSymlinks(path)
 	if err != nil {
 		return err
+	}
+	if fi, err := os.Stat(real); err == nil && !fi.Mode().IsRegular() {
+		return fmt.Errorf("%s: is not a regular file", path)
 	}
 	paths := []string{filepath.Dir(path), real, filepath.Dir(real)}
 	for i, p := range paths {
@@ -107,30 +111,38 @@ func checkPath(path string) error {
 // file read. A missing file gives an error that wraps fs.ErrNotExist.
 // Other errors start with path.
 func ReadFile(path string, max int64) ([]byte, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|openNonBlock, 0)
+	f, fi, err := OpenRegular(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, unwrapPath(err))
+		return nil, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, unwrapPath(err))
+	if fi.Size() > max {
+		return nil, fmt.Errorf("%s: larger than %d bytes", path, max)
 	}
-	if err := checkOpened(path, fi, max); err != nil {
+	if err := Check(path, fi); err != nil {
 		return nil, err
 	}
 	return readAtMost(f, path, max)
 }
 
-// checkOpened checks an opened file's kind, size, owner and mode.
-func checkOpened(path string, fi fs.FileInfo, max int64) error {
-	if !fi.Mode().IsRegular() {
-		return fmt.Errorf("%s: is not a regular file", path)
+// OpenRegular opens path for reading without blocking on a FIFO and
+// returns it with its FileInfo if it is a regular file; anything else (a
+// FIFO, a device, a directory) is refused with an error starting with
+// path. A missing file gives an error that wraps fs.ErrNotExist.
+func OpenRegular(path string) (*os.File, fs.FileInfo, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|openNonBlock, 0)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, unwrapPath(err))
 	}
-	if fi.Size() > max {
-		return fmt.Errorf("%s: larger than %d bytes", path, max)
+	fi, err := f.Stat()
+	if err == nil && !fi.Mode().IsRegular() {
+		err = errors.New("is not a regular file")
 	}
-	return Check(path, fi)
+	if err != nil {
+		_ = f.Close()
+		return nil, nil, fmt.Errorf("%s: %w", path, unwrapPath(err))
+	}
+	return f, fi, nil
 }
 
 // readAtMost reads r to its end, refusing more than max bytes (a file
