@@ -26,6 +26,15 @@ var topLevelKeys = []string{keyDefaultProfile, keyProfiles}
 // Parse parses data as the configuration file at path; path is used only
 // in error messages and Sources. Errors are as for Load.
 func Parse(path string, data []byte) (*File, error) {
+	if f, ok := quickParse(path, data); ok {
+		return f, nil
+	}
+	return parseGeneral(path, data)
+}
+
+// parseGeneral is Parse for any document: decoded by the fast decoder or
+// go-toml, then checked key by key in the order they are written.
+func parseGeneral(path string, data []byte) (*File, error) {
 	doc, pos := scan(data)
 	if doc == nil {
 		var err error
@@ -172,7 +181,11 @@ func namesPlugin(m map[string]any) bool {
 // value checks and converts one key of a profile; open accepts any
 // PluginKey too.
 func (p *parser) value(prof *Profile, key string, v any, open bool) error {
-	src := p.src(keyProfiles, prof.Name, key)
+	return p.valueAt(prof, key, v, open, p.src(keyProfiles, prof.Name, key))
+}
+
+// valueAt is value for a key written at src.
+func (p *parser) valueAt(prof *Profile, key string, v any, open bool, src Source) error {
 	if !Known(key) && !(open && PluginKey(key)) {
 		return p.errorf(src, "unknown key %q in profile %q%s", key, prof.Name, didYouMean(key, KeyNames()))
 	}

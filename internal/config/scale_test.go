@@ -18,15 +18,18 @@ func manyProfiles(n int) []byte {
 }
 
 // TestParseWorkIsLinear checks, without timing anything, that parsing
-// does work linear in the number of profiles: the fast decoder takes such
-// a file itself (go-toml's decoder checks duplicate keys by a scan that is
-// quadratic in the number of tables), and allocations grow by the same
-// factor as the file.
+// does work linear in the number of profiles: quickParse, and the fast
+// decoder of the general path, take such a file themselves (go-toml's
+// decoder checks duplicate keys by a scan that is quadratic in the number
+// of tables), and allocations grow by the same factor as the file.
 func TestParseWorkIsLinear(t *testing.T) {
 	const n = 500
 	small, large := manyProfiles(n), manyProfiles(4*n)
 	if doc, _ := scan(large); doc == nil {
 		t.Fatal("the fast decoder left a plain file of many profiles to go-toml")
+	}
+	if _, ok := quickParse("config.toml", large); !ok {
+		t.Fatal("quickParse left a plain file of many profiles to the general path")
 	}
 	parse := func(data []byte) func() {
 		return func() {
