@@ -68,6 +68,7 @@ func TestConfigOthersCanChangeIsRefused(t *testing.T) {
 			if err := os.Chmod(cfg, tc.mode); err != nil {
 				t.Fatal(err)
 			}
+			shareGroup(t, cfg, tc.mode)
 			if tc.chown {
 				if err := os.Chown(cfg, os.Getuid()+4242, -1); err != nil {
 					t.Skipf("cannot give the config to another user: %v", err)
@@ -80,6 +81,19 @@ func TestConfigOthersCanChangeIsRefused(t *testing.T) {
 			oneLine(t, res, append([]string{"config " + cfg}, tc.want...)...)
 			checkNoLeaks(t, res, c.Secret)
 		})
+	}
+}
+
+// shareGroup gives path, of mode, a group that is nobody's private group
+// when mode lets the group write (keyfob allows group write for the
+// owner's own group, as Debian's OpenSSH does), or skips the test.
+func shareGroup(t *testing.T, path string, mode os.FileMode) {
+	t.Helper()
+	if mode&0o020 == 0 {
+		return
+	}
+	if err := os.Chown(path, -1, 4242424); err != nil {
+		t.Skipf("cannot give %s a group other users are in: %v", path, err)
 	}
 }
 
@@ -258,6 +272,7 @@ func TestPluginOthersCanChangeIsNotStarted(t *testing.T) {
 				if err := os.Chmod(p, mode); err != nil {
 					t.Fatal(err)
 				}
+				shareGroup(t, p, mode)
 			}
 			cfg := harness.WriteConfig(t, home, "[profiles.p]\nprovider = \"x\"\nplugin = \"x\"\n")
 			res := harness.Run(t, bin, harness.RunOpts{Home: home, Args: []string{"token", "-p", "p"},

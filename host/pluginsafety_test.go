@@ -37,6 +37,10 @@ func TestLaunchRefusesPluginOthersCanChange(t *testing.T) {
 			script, marker := markerPlugin(t, dir)
 			chmod(t, script, tc.fileMode)
 			chmod(t, dir, tc.dirMode)
+			if tc.dirMode&0o020 != 0 && os.Chown(dir, -1, 4242424) != nil {
+				// a gid no account database holds: nobody's private group
+				t.Skip("cannot give the directory a group other users are in")
+			}
 			if tc.otherOwner {
 				if err := os.Chown(script, os.Getuid()+4242, -1); err != nil {
 					t.Skipf("cannot give the plugin to another user: %v", err)

@@ -7,7 +7,9 @@
 // plugin (code then runs as the user); whoever can write a plugin
 // executable or its directory runs code as the user. So keyfob follows
 // the rule OpenSSH applies to ~/.ssh/config: such a file must be owned by
-// the user or by root and must not be writable by group or others.
+// the user or by root and must not be writable by group or others
+// (group write is allowed for the owner's private group, as Debian's
+// OpenSSH allows it; see PrivateGroup).
 // Otherwise it is refused with an *UnsafeError naming the file, the owner
 // or mode, and the fix.
 //

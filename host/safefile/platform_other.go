@@ -9,4 +9,4 @@ const openNonBlock = 0
 
 // owner reports no owner: Unix owners and modes do not describe access
 // here, so Check passes.
-func owner(fs.FileInfo) (int, bool) { return 0, false }
+func owner(fs.FileInfo) (uid, gid int, ok bool) { return 0, 0, false }

@@ -11,11 +11,11 @@ import (
 // the regular-file check then refuses it.
 const openNonBlock = syscall.O_NONBLOCK
 
-// owner returns the uid owning fi.
-func owner(fi fs.FileInfo) (int, bool) {
+// owner returns the uid and gid owning fi.
+func owner(fi fs.FileInfo) (uid, gid int, ok bool) {
 	st, ok := fi.Sys().(*syscall.Stat_t)
 	if !ok {
-		return 0, false
+		return 0, 0, false
 	}
-	return int(st.Uid), true
+	return int(st.Uid), int(st.Gid), true
 }

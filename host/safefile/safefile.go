@@ -58,17 +58,29 @@ func writers(m fs.FileMode) string {
 // Windows. A directory with the sticky bit (such as /tmp) may be writable
 // by others, since they cannot replace a file they do not own in it.
 func Check(path string, fi fs.FileInfo) error {
-	uid, ok := owner(fi)
+	uid, gid, ok := owner(fi)
 	if !ok {
 		return nil
 	}
 	if uid != 0 && uid != os.Getuid() {
 		return &UnsafeError{Path: path, Mode: fi.Mode(), Owner: userName(uid)}
 	}
-	if fi.Mode().Perm()&0o022 != 0 && !(fi.IsDir() && fi.Mode()&fs.ModeSticky != 0) {
+	if othersMayWrite(fi, uid, gid) {
 		return &UnsafeError{Path: path, Mode: fi.Mode()}
 	}
 	return nil
+}
+
+// othersMayWrite reports whether fi's mode lets a user other than its
+// owner uid change it: write permission for others, or for a group gid
+// that is not the owner's private group (PrivateGroup). A sticky
+// directory protects the files in it.
+func othersMayWrite(fi fs.FileInfo, uid, gid int) bool {
+	perm := fi.Mode().Perm()
+	if perm&0o022 == 0 || fi.IsDir() && fi.Mode()&fs.ModeSticky != 0 {
+		return false
+	}
+	return perm&0o002 != 0 || !PrivateGroup(gid, uid)
 }
 
 // CheckExecutable checks a plugin executable before it is started: the

@@ -30,6 +30,9 @@ func TestCheck(t *testing.T) {
 		t.Skip("owners and modes do not describe access on Windows")
 	}
 	other := os.Getuid() + 4242
+	// sharedGID is in no account database, so it is nobody's private
+	// group: group write is refused.
+	sharedGID := 4242424
 	tests := map[string]struct {
 		mode fs.FileMode
 		uid  int
@@ -50,7 +53,7 @@ func TestCheck(t *testing.T) {
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
-			err := Check("/p", info{mode: tc.mode, sys: stat(tc.uid)})
+			err := Check("/p", info{mode: tc.mode, sys: stat(tc.uid, sharedGID)})
 			checkErr(t, err, tc.want)
 		})
 	}
@@ -77,7 +80,7 @@ func TestCheckOwnerFix(t *testing.T) {
 	if runtime.GOOS == "windows" {
 		t.Skip("owners do not describe access on Windows")
 	}
-	err := Check("/p", info{mode: 0o600, sys: stat(os.Getuid() + 4242)})
+	err := Check("/p", info{mode: 0o600, sys: stat(os.Getuid()+4242, 0)})
 	if err == nil || !strings.Contains(err.Error(), "not by you or root; run chown ") || !strings.HasSuffix(err.Error(), " /p, or use a copy you own") {
 		t.Fatalf("err = %v, want the chown fix", err)
 	}
@@ -186,4 +189,47 @@ func mkdir(t *testing.T, root, name string, mode fs.FileMode) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+func TestPrivateGroup(t *testing.T) {
+	t.Parallel()
+	const passwd = `root:x:0:0:root:/root:/bin/sh
+# a comment
+alice:x:1000:1000::/home/alice:/bin/sh
+bob:x:1001:1001::/home/bob:/bin/sh
+carol:x:1002:100::/home/carol:/bin/sh
+dave:x:1003:100::/home/dave:/bin/sh
+erin:x:1004:2000::/home/erin:/bin/sh
+`
+	const group = `root:x:0:
+alice:x:1000:
+bob:x:1001:alice
+users:x:100:
+staff:x:50:alice
+erin:x:2000:erin
+empty:x:3000:
+`
+	tests := map[string]struct {
+		gid, uid int
+		want     bool
+	}{
+		"alice's own group":             {1000, 1000, true},
+		"root's own group":              {0, 0, true},
+		"a member listed as itself":     {2000, 1004, true},
+		"another's group":               {1000, 1001, false},
+		"own group with another member": {1001, 1001, false},
+		"shared primary group":          {100, 1002, false},
+		"supplementary only":            {50, 1000, true},
+		"no member":                     {3000, 1000, false},
+		"unknown group":                 {4000, 1000, false},
+		"unknown user":                  {1000, 4000, false},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			if got := privateGroupIn(strings.NewReader(passwd), strings.NewReader(group), tc.gid, tc.uid); got != tc.want {
+				t.Errorf("privateGroupIn(gid %d, uid %d) = %v, want %v", tc.gid, tc.uid, got, tc.want)
+			}
+		})
+	}
 }

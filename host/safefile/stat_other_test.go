@@ -2,5 +2,5 @@
 
 package safefile
 
-// stat is the Sys value of a file owned by uid: none here.
-func stat(int) any { return nil }
+// stat is the Sys value of a file owned by uid and gid: none here.
+func stat(int, int) any { return nil }

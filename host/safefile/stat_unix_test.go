@@ -10,8 +10,8 @@ import (
 	"time"
 )
 
-// stat is the Sys value of a file owned by uid.
-func stat(uid int) any { return &syscall.Stat_t{Uid: uint32(uid)} }
+// stat is the Sys value of a file owned by uid and gid.
+func stat(uid, gid int) any { return &syscall.Stat_t{Uid: uint32(uid), Gid: uint32(gid)} }
 
 func TestReadFileFIFODoesNotBlock(t *testing.T) {
 	t.Parallel()
