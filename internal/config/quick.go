@@ -70,9 +70,18 @@ func (q *quick) header(key unstable.Iterator) bool {
 	if key.Next() || strings.TrimSpace(name) == "" || q.f.profiles[name] != nil {
 		return false
 	}
-	q.prof = &Profile{Name: name, Source: q.at(n), Values: map[string]string{}, Sources: map[string]Source{}}
+	q.prof = &Profile{Name: name, Source: q.at(n)}
 	q.f.profiles[name] = q.prof
 	return true
+}
+
+// keyName is the key b as a string, the built-in key's own string when
+// it is one, so that ten thousand profiles share their keys' names.
+func keyName(b []byte) string {
+	if i, ok := builtinIndex()[string(b)]; ok {
+		return Keys[i].Name
+	}
+	return string(b)
 }
 
 // keyValue takes a key of the top level or of the current profile.
@@ -80,7 +89,7 @@ func (q *quick) keyValue(e *unstable.Node) bool {
 	key := e.Key()
 	key.Next()
 	n := key.Node()
-	name := string(n.Data)
+	name := keyName(n.Data)
 	v, err := scalarOrArray(e.Value())
 	if key.Next() || err != nil {
 		return false
@@ -111,6 +120,8 @@ func (q *quick) endProfile() bool {
 	if q.prof == nil {
 		return true
 	}
+	q.prof.Values = make(map[string]string, len(q.keys))
+	q.prof.Sources = make(map[string]Source, len(q.keys))
 	open := false
 	for _, k := range q.keys {
 		if s, ok := k.value.(string); ok && k.name == "plugin" && strings.TrimSpace(s) != "" {

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
@@ -93,5 +94,19 @@ func BenchmarkParse(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+func TestJSONListMatchesMarshal(t *testing.T) {
+	t.Parallel()
+	for _, list := range [][]string{nil, {}, {""}, {"a", "b c"}, {"https://x/.default", "openid"},
+		{`q"`}, {`b\`}, {"<a>&"}, {"\x00"}, {"\t"}, {"é"}, {"\u2028"}, {"\x7f"}, {"~"}} {
+		want, _ := json.Marshal(list)
+		if list == nil {
+			want = []byte("[]")
+		}
+		if got := jsonList(list); got != string(want) {
+			t.Errorf("jsonList(%q) = %s, want %s", list, got, want)
+		}
 	}
 }
