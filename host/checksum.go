@@ -5,9 +5,9 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
+	"github.com/keyfob/keyfob/host/safefile"
 	"github.com/keyfob/keyfob/plugin"
 )
 
@@ -21,7 +21,7 @@ func VerifySHA256(path, want string) error {
 	}
 	got, err := FileSHA256(path)
 	if err != nil {
-		return plugin.Configf("plugin %s: %v", path, err)
+		return plugin.Configf("plugin %v", err)
 	}
 	if got != want {
 		return plugin.Configf("plugin %s: checksum mismatch: plugin_sha256 is %s but the file's SHA-256 is %s", path, want, got)
@@ -30,16 +30,18 @@ func VerifySHA256(path, want string) error {
 }
 
 // FileSHA256 returns the SHA-256 of the file at path in lowercase hex, as
-// sha256sum prints it: the value for plugin_sha256 (Options.SHA256).
+// sha256sum prints it: the value for plugin_sha256 (Options.SHA256). It
+// reads only a regular file, so a FIFO at path fails instead of blocking.
+// Errors start with path.
 func FileSHA256(path string) (string, error) {
-	f, err := os.Open(path)
+	f, _, err := safefile.OpenRegular(path)
 	if err != nil {
 		return "", err
 	}
 	defer f.Close()
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return "", fmt.Errorf("reading: %w", err)
+		return "", fmt.Errorf("%s: reading: %w", path, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }

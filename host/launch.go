@@ -43,7 +43,15 @@ type Options struct {
 // Launch starts the plugin and connects to its TokenService. The caller
 // must Close the returned Plugin, on every path: a plugin also exits by
 // itself when its host dies.
+//
+// Before starting it, Launch refuses (with a config error) an executable
+// that another user could change: one owned by another user than this one
+// and root, or writable by group or others, or in such a directory (see
+// CheckPlugin). Then it checks Options.SHA256.
 func Launch(ctx context.Context, opts Options) (*Plugin, error) {
+	if err := CheckPlugin(opts.Path); err != nil {
+		return nil, err
+	}
 	if opts.SHA256 != "" {
 		if err := VerifySHA256(opts.Path, opts.SHA256); err != nil {
 			return nil, err

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/keyfob/keyfob/host"
+	"github.com/keyfob/keyfob/host/safefile"
 	"github.com/keyfob/keyfob/internal/config"
 	"github.com/keyfob/keyfob/plugin"
 	"github.com/keyfob/keyfob/plugin/providers/all"
@@ -31,6 +32,10 @@ func (d *doctor) checkConfig() {
 		return
 	}
 	f, err := config.Load(path)
+	if errors.As(err, new(*safefile.UnsafeError)) {
+		d.failUnsafe("config", err)
+		return
+	}
 	if err != nil {
 		d.fail("config", err.Error(), "correct the file (see docs/config.md)")
 		return
@@ -41,6 +46,17 @@ func (d *doctor) checkConfig() {
 		return
 	}
 	d.pass("config", fmt.Sprintf("%s%s: %s", path, modeNote(fi), plural(len(f.ProfileNames()), "profile")))
+}
+
+// failUnsafe records a config file or plugin another user could change:
+// err wraps a *safefile.UnsafeError, whose fix is shown as the fix.
+func (d *doctor) failUnsafe(check string, err error) {
+	detail, fix := err.Error(), "make the file and its directory yours and not writable by others"
+	var unsafe *safefile.UnsafeError
+	if errors.As(err, &unsafe) {
+		detail, fix = strings.TrimSuffix(detail, "; "+unsafe.Fix()), unsafe.Fix()
+	}
+	d.fail(check, detail+" (whoever can change it can run code as you or redirect your secrets)", fix)
 }
 
 // modeNote is " (mode 0600)" on Unix, "" where modes do not describe
@@ -118,6 +134,10 @@ func (d *doctor) checkPlugin(p *profile) {
 	path, err := d.env.pluginPath(p.Values)
 	if err != nil {
 		d.fail("plugin", err.Error(), "install the plugin, or set plugin to its path")
+		return
+	}
+	if err := host.CheckPlugin(path); err != nil {
+		d.failUnsafe("plugin", err)
 		return
 	}
 	pin := p.Values["plugin_sha256"]

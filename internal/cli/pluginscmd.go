@@ -128,7 +128,7 @@ func (e *Env) describePlugin(ctx context.Context, c *pluginCandidate) (pluginLis
 	if !c.Builtin {
 		sum, err := host.FileSHA256(c.Path)
 		if err != nil {
-			return l, plugin.Configf("plugin %s: %v", c.Path, err)
+			return l, plugin.Configf("plugin %v", err)
 		}
 		l.SHA256 = sum
 		if pin, err = checkPins(c, sum); err != nil {

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"fmt"
 	"os"
 
 	"github.com/keyfob/keyfob/internal/config"
@@ -23,7 +22,7 @@ type profile struct {
 const flagOnlyName = "(command line)"
 
 // loadConfig reads the configuration file and warns about literal secrets
-// in a file others can read.
+// in a file others can read, unless the front already did for this call.
 func (e *Env) loadConfig() (*config.File, error) {
 	home, _ := os.UserHomeDir()
 	path := config.PathFrom(e.Getenv, home)
@@ -31,9 +30,7 @@ func (e *Env) loadConfig() (*config.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	if w := config.LiteralSecretWarning(path, f); w != "" {
-		fmt.Fprintln(e.Stderr, "keyfob: warning: "+w)
-	}
+	config.WarnLiteralSecret(e.Stderr, e.Getenv, path, f)
 	return f, nil
 }
 

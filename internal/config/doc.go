@@ -6,7 +6,10 @@
 // There is one TOML file (see Path): $KEYFOB_CONFIG, else
 // $XDG_CONFIG_HOME/keyfob/config.toml, else ~/.config/keyfob/config.toml.
 // A missing file is not an error, so keyfob works from the environment and
-// flags alone. The file has a top-level default_profile and one table per
+// flags alone. Load reads only a regular file of at most MaxFileSize bytes
+// that is owned by the user or root and not writable by group or others
+// (host/safefile): whoever could change it could send the user's secrets
+// to their own token_url or run a plugin as the user. The file has a top-level default_profile and one table per
 // profile:
 //
 //	default_profile = "graph"
@@ -29,6 +32,16 @@
 // (IsSecret). In any other profile an unknown key is an error that names
 // the file, the line and the closest known key. Errors are one line and
 // wrap errdefs.ErrConfig, so they map to exit code 2.
+//
+// # Parsing
+//
+// Parse takes time linear in the file's size. A file of the plain shape
+// (profiles of simple keys) is read in one pass over go-toml's unstable
+// parser (quickParse); any other is decoded into a document with maps
+// (scan), and only what neither takes goes to go-toml's own decoder, whose
+// duplicate-key check is quadratic in the number of tables. Tests and a
+// fuzz target check that the faster paths accept only what go-toml does,
+// with the same result.
 //
 // # Wire form
 //

@@ -3,10 +3,10 @@ package config
 import (
 	"errors"
 	"io/fs"
-	"os"
 	"sort"
 	"strings"
 
+	"github.com/keyfob/keyfob/host/safefile"
 	"github.com/keyfob/keyfob/internal/errdefs"
 )
 
@@ -23,32 +23,39 @@ type File struct {
 	profiles map[string]*Profile
 }
 
+// MaxFileSize bounds the configuration file: a larger file (or
+// KEYFOB_CONFIG naming a log or /dev/zero) is refused rather than read.
+// Ten thousand profiles take about 2 MiB.
+const MaxFileSize = 8 << 20
+
 // Load reads and parses the configuration file at path. A missing file,
-// or an empty path, is not an error: it gives an empty File. Every error
-// wraps errdefs.ErrConfig and is one line naming the file and, where known,
-// the line and key.
+// or an empty path, is not an error: it gives an empty File. The file must
+// be a regular file of at most MaxFileSize bytes that only its owner — the
+// user or root — can write (safefile.ReadFile); a FIFO is refused without
+// waiting on it. Every error wraps errdefs.ErrConfig and is one line naming
+// the file and, where known, the line and key; a file others could change
+// is refused with an error that also wraps a *safefile.UnsafeError.
 func Load(path string) (*File, error) {
 	if path == "" {
 		return &File{}, nil
 	}
-	data, err := os.ReadFile(path)
+	data, err := safefile.ReadFile(path, MaxFileSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &File{Path: path}, nil
 	}
 	if err != nil {
-		return nil, errdefs.Configf("config %s: %v", path, pathErr(err))
+		return nil, &readError{err: err}
 	}
 	return Parse(path, data)
 }
 
-// pathErr drops the *fs.PathError wrapper, whose text repeats the path.
-func pathErr(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
+// readError is a configuration file that cannot be read or is refused:
+// "config " and the reason, which starts with the path. It wraps
+// errdefs.ErrConfig and the reason.
+type readError struct{ err error }
+
+func (e *readError) Error() string   { return "config " + e.err.Error() }
+func (e *readError) Unwrap() []error { return []error{errdefs.ErrConfig, e.err} }
 
 // ProfileNames returns the configured profiles' names, sorted.
 func (f *File) ProfileNames() []string {

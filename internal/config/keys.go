@@ -128,16 +128,27 @@ func RegisterKey(k KeySpec) {
 // Lookup returns the spec of a built-in or registered key. Keys starting
 // with XPrefix are not looked up; see Known.
 func Lookup(name string) (KeySpec, bool) {
-	for _, k := range Keys {
-		if k.Name == name {
-			return k, true
-		}
+	if i, ok := builtinIndex()[name]; ok {
+		return Keys[i], true
 	}
 	registry.RLock()
 	defer registry.RUnlock()
 	k, ok := registry.keys[name]
 	return k, ok
 }
+
+// builtinIndex maps each built-in key's name to its first place in Keys,
+// which is not changed once the program runs: parsing a file looks up
+// every key it holds.
+var builtinIndex = sync.OnceValue(func() map[string]int {
+	index := make(map[string]int, len(Keys))
+	for i, k := range Keys {
+		if _, dup := index[k.Name]; !dup {
+			index[k.Name] = i
+		}
+	}
+	return index
+})
 
 // Known reports whether a profile may hold key: a built-in or registered
 // key, or one starting with XPrefix.

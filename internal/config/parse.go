@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -27,16 +26,29 @@ var topLevelKeys = []string{keyDefaultProfile, keyProfiles}
 // Parse parses data as the configuration file at path; path is used only
 // in error messages and Sources. Errors are as for Load.
 func Parse(path string, data []byte) (*File, error) {
-	doc, err := decode(path, data)
-	if err != nil {
-		return nil, err
+	if f, ok := quickParse(path, data); ok {
+		return f, nil
 	}
-	p := &parser{path: path, pos: scanPositions(data)}
+	return parseGeneral(path, data)
+}
+
+// parseGeneral is Parse for any document: decoded by the fast decoder or
+// go-toml, then checked key by key in the order they are written.
+func parseGeneral(path string, data []byte) (*File, error) {
+	doc, pos := scan(data)
+	if doc == nil {
+		var err error
+		if doc, err = decode(path, data); err != nil {
+			return nil, err
+		}
+	}
+	p := &parser{path: path, pos: pos}
 	return p.file(doc)
 }
 
-// decode parses the TOML document, turning go-toml's errors into one-line
-// configuration errors with the line and column.
+// decode parses the TOML document with go-toml's decoder, turning its
+// errors into one-line configuration errors with the line and column: the
+// reference for every document the fast decoder (see scan) leaves to it.
 func decode(path string, data []byte) (map[string]any, error) {
 	var doc map[string]any
 	err := toml.Unmarshal(data, &doc)
@@ -75,12 +87,12 @@ func printable(s string) string {
 // parser turns a decoded document into a File.
 type parser struct {
 	path string
-	pos  positions
+	pos  *positions
 }
 
 // src is where the key path was written.
 func (p *parser) src(path ...string) Source {
-	at := p.pos.at(path...)
+	at := p.pos.lookup(path...)
 	return Source{File: p.path, Line: at.Line, Column: at.Column}
 }
 
@@ -92,7 +104,7 @@ func (p *parser) errorf(src Source, format string, args ...any) error {
 // file checks the top-level keys and builds the File.
 func (p *parser) file(doc map[string]any) (*File, error) {
 	f := &File{Path: p.path, profiles: map[string]*Profile{}}
-	for _, key := range p.sortedKeys(doc, nil) {
+	for _, key := range p.sortedKeys(doc) {
 		if err := p.topLevel(f, key, doc[key]); err != nil {
 			return nil, err
 		}
@@ -129,7 +141,7 @@ func (p *parser) profiles(f *File, v any) error {
 	if !ok {
 		return p.errorf(p.src(keyProfiles), "key %q: want tables such as [profiles.NAME]", keyProfiles)
 	}
-	for _, name := range p.sortedKeys(m, []string{keyProfiles}) {
+	for _, name := range p.sortedKeys(m, keyProfiles) {
 		prof, err := p.profile(name, m[name])
 		if err != nil {
 			return err
@@ -151,7 +163,7 @@ func (p *parser) profile(name string, v any) (*Profile, error) {
 	}
 	prof := &Profile{Name: name, Source: src, Values: map[string]string{}, Sources: map[string]Source{}}
 	open := namesPlugin(m)
-	for _, key := range p.sortedKeys(m, []string{keyProfiles, name}) {
+	for _, key := range p.sortedKeys(m, keyProfiles, name) {
 		if err := p.value(prof, key, m[key], open); err != nil {
 			return nil, err
 		}
@@ -169,7 +181,11 @@ func namesPlugin(m map[string]any) bool {
 // value checks and converts one key of a profile; open accepts any
 // PluginKey too.
 func (p *parser) value(prof *Profile, key string, v any, open bool) error {
-	src := p.src(keyProfiles, prof.Name, key)
+	return p.valueAt(prof, key, v, open, p.src(keyProfiles, prof.Name, key))
+}
+
+// valueAt is value for a key written at src.
+func (p *parser) valueAt(prof *Profile, key string, v any, open bool, src Source) error {
 	if !Known(key) && !(open && PluginKey(key)) {
 		return p.errorf(src, "unknown key %q in profile %q%s", key, prof.Name, didYouMean(key, KeyNames()))
 	}
@@ -182,19 +198,31 @@ func (p *parser) value(prof *Profile, key string, v any, open bool) error {
 }
 
 // sortedKeys returns m's keys in the order they are written in the file,
-// so the first error reported is the first in the file.
-func (p *parser) sortedKeys(m map[string]any, prefix []string) []string {
-	keys := slices.Collect(maps.Keys(m))
-	slices.SortFunc(keys, func(a, b string) int {
-		pa, pb := p.order(prefix, a), p.order(prefix, b)
-		return cmp.Or(cmp.Compare(pa.Line, pb.Line), cmp.Compare(pa.Column, pb.Column), strings.Compare(a, b))
+// so the first error reported is the first in the file. Each key's
+// position is looked up once, not on every comparison.
+func (p *parser) sortedKeys(m map[string]any, prefix ...string) []string {
+	table := p.pos.node(prefix...)
+	type placed struct {
+		key string
+		at  unstable.Position
+	}
+	list := make([]placed, 0, len(m))
+	for key := range m {
+		list = append(list, placed{key, order(table, key)})
+	}
+	slices.SortFunc(list, func(a, b placed) int {
+		return cmp.Or(cmp.Compare(a.at.Line, b.at.Line), cmp.Compare(a.at.Column, b.at.Column), strings.Compare(a.key, b.key))
 	})
+	keys := make([]string, len(list))
+	for i, e := range list {
+		keys[i] = e.key
+	}
 	return keys
 }
 
-// order is the position of prefix+key, keys of unknown position last.
-func (p *parser) order(prefix []string, key string) unstable.Position {
-	at := p.pos.at(append(slices.Clip(prefix), key)...)
+// order is the position of key in table, keys of unknown position last.
+func order(table *positions, key string) unstable.Position {
+	at := table.lookup(key)
 	if at.Line == 0 {
 		at.Line = math.MaxInt
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -101,11 +102,40 @@ func listValue(v any) (string, error) {
 	return "", errWantList
 }
 
-// jsonList is json.Marshal of list, which cannot fail for strings.
+// jsonList is json.Marshal of list, which cannot fail for strings. Lists
+// of plain printable ASCII, which json.Marshal only quotes, are written
+// directly: a file of many profiles holds many lists.
 func jsonList(list []string) string {
 	if list == nil {
 		list = []string{}
 	}
-	b, _ := json.Marshal(list)
-	return string(b)
+	if !plainStrings(list) {
+		b, _ := json.Marshal(list)
+		return string(b)
+	}
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, s := range list {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('"')
+		b.WriteString(s)
+		b.WriteByte('"')
+	}
+	b.WriteByte(']')
+	return b.String()
+}
+
+// plainStrings reports whether every string of list is printable ASCII
+// that json.Marshal does not escape (no quote, backslash, <, > or &).
+func plainStrings(list []string) bool {
+	for _, s := range list {
+		for i := 0; i < len(s); i++ {
+			if c := s[i]; c < 0x20 || c > 0x7e || strings.IndexByte(`"\<>&`, c) >= 0 {
+				return false
+			}
+		}
+	}
+	return true
 }

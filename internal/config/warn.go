@@ -2,11 +2,13 @@ package config
 
 import (
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
 	"runtime"
 	"slices"
+	"sync/atomic"
 
 	"github.com/keyfob/keyfob/internal/errdefs"
 )
@@ -20,15 +22,49 @@ func LiteralSecretWarning(path string, f *File) string {
 	if path == "" || f == nil || runtime.GOOS == "windows" {
 		return ""
 	}
+	info, err := os.Stat(path)
+	if err != nil || info.Mode().Perm()&0o044 == 0 {
+		return "" // the common case: no need to look at every profile
+	}
 	profile, key, n := f.literalSecrets()
 	if n == 0 {
 		return ""
 	}
-	info, err := os.Stat(path)
-	if err != nil || info.Mode().Perm()&0o044 == 0 {
-		return ""
-	}
 	return literalSecretMessage(path, info.Mode().Perm(), profile, key, n)
+}
+
+// WarnedEnv is the environment variable through which the lean front tells
+// the engine it hands a call to that it already printed the literal-secret
+// warning for the configuration file the variable names, so a call warns
+// once. It is internal to one call: setting it by hand only silences the
+// warning.
+const WarnedEnv = "KEYFOB_CONFIG_WARNED"
+
+// warned is the file WarnLiteralSecret warned about in this process.
+var warned atomic.Pointer[string]
+
+// WarnLiteralSecret writes LiteralSecretWarning's warning, when there is
+// one, to w as a "keyfob: warning: " line, unless this process already
+// warned about path or getenv(WarnedEnv) says the front did. Warned then
+// names path.
+func WarnLiteralSecret(w io.Writer, getenv func(string) string, path string, f *File) {
+	if path == "" || getenv(WarnedEnv) == path || Warned() == path {
+		return
+	}
+	if msg := LiteralSecretWarning(path, f); msg != "" {
+		_, _ = io.WriteString(w, "keyfob: warning: "+msg+"\n")
+		warned.Store(&path)
+	}
+}
+
+// Warned returns the configuration file WarnLiteralSecret warned about in
+// this process, "" when it has not warned: the front passes it on to the
+// engine as WarnedEnv.
+func Warned() string {
+	if p := warned.Load(); p != nil {
+		return *p
+	}
+	return ""
 }
 
 // literalSecretMessage renders the warning.

@@ -68,3 +68,41 @@ func TestLiteralSecretWarningNoFile(t *testing.T) {
 		t.Errorf("LiteralSecretWarning with no file = %q", got)
 	}
 }
+
+func TestWarnLiteralSecretOncePerCall(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS == "windows" {
+		t.Skip("mode bits do not describe access on Windows")
+	}
+	load := func() (string, *File) {
+		path := writeFile(t, "[profiles.a]\npassword = \"hunter2\"\n")
+		if err := os.Chmod(path, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		f, err := Load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return path, f
+	}
+	t.Run("the front warned", func(t *testing.T) {
+		t.Parallel()
+		path, f := load()
+		var b strings.Builder
+		WarnLiteralSecret(&b, func(k string) string { return map[string]string{WarnedEnv: path}[k] }, path, f)
+		if b.Len() != 0 {
+			t.Errorf("warned again after the front: %q", b.String())
+		}
+	})
+	t.Run("twice in one process", func(t *testing.T) {
+		t.Parallel()
+		path, f := load()
+		var b strings.Builder
+		for range 2 {
+			WarnLiteralSecret(&b, func(string) string { return "" }, path, f)
+		}
+		if n := strings.Count(b.String(), "keyfob: warning: config "+path+" is readable by others"); n != 1 {
+			t.Errorf("%d warnings, want 1:\n%s", n, b.String())
+		}
+	})
+}

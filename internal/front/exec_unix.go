@@ -6,8 +6,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"syscall"
 	"time"
+
+	"github.com/keyfob/keyfob/internal/config"
 )
 
 // EngineName is the engine executable's name, installed beside keyfob.
@@ -43,15 +47,26 @@ const (
 )
 
 // execEngine replaces this process with the engine, keeping argv, the
-// environment and the standard streams (standard input holds what the
-// front read of it, see replaceStdin).
+// environment (see engineEnv) and the standard streams (standard input
+// holds what the front read of it, see replaceStdin).
 func execEngine() {
 	path, err := enginePath()
 	if err == nil {
-		err = syscall.Exec(path, os.Args, os.Environ())
+		err = syscall.Exec(path, os.Args, engineEnv(os.Environ(), config.Warned()))
 	}
 	fmt.Fprintf(os.Stderr, "keyfob: cannot start %s: %v (install it with go install github.com/keyfob/keyfob/cmd/...)\n", EngineName, err)
 	os.Exit(1)
+}
+
+// engineEnv is environ for the engine: config.WarnedEnv names warned, the
+// configuration file whose literal-secret warning the front printed (""
+// when it printed none), so the engine does not print it again.
+func engineEnv(environ []string, warned string) []string {
+	env := slices.DeleteFunc(environ, func(kv string) bool { return strings.HasPrefix(kv, config.WarnedEnv+"=") })
+	if warned != "" {
+		env = append(env, config.WarnedEnv+"="+warned)
+	}
+	return env
 }
 
 // enginePath finds keyfob-engine beside this executable (symlinks such as

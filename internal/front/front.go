@@ -114,9 +114,7 @@ func loadConfig(env Env) (*config.File, bool) {
 	if err != nil {
 		return nil, false
 	}
-	if w := config.LiteralSecretWarning(path, f); w != "" {
-		_, _ = io.WriteString(env.Stderr, "keyfob: warning: "+w+"\n")
-	}
+	config.WarnLiteralSecret(env.Stderr, env.Getenv, path, f)
 	return f, true
 }
 

@@ -10,6 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/keyfob/keyfob/internal/config"
 )
 
 // TestReplaceStdin runs replaceStdin in a child process (it replaces fd 0)
@@ -52,4 +55,26 @@ func TestReplaceStdinChild(t *testing.T) {
 	}
 	os.Stdout.Write(got)
 	os.Exit(0)
+}
+
+func TestEngineEnv(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		environ []string
+		warned  string
+		want    []string
+	}{
+		"no warning":           {[]string{"A=1"}, "", []string{"A=1"}},
+		"warned":               {[]string{"A=1"}, "/c.toml", []string{"A=1", config.WarnedEnv + "=/c.toml"}},
+		"stale marker dropped": {[]string{config.WarnedEnv + "=/old", "A=1"}, "", []string{"A=1"}},
+		"marker replaced":      {[]string{config.WarnedEnv + "=/old"}, "/c.toml", []string{config.WarnedEnv + "=/c.toml"}},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			if diff := cmp.Diff(tc.want, engineEnv(tc.environ, tc.warned)); diff != "" {
+				t.Errorf("engineEnv (-want +got):\n%s", diff)
+			}
+		})
+	}
 }

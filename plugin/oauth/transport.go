@@ -5,11 +5,11 @@ import (
 	"crypto/x509"
 	"net"
 	"net/http"
-	"os"
 	"sync"
 	"time"
 
 	"github.com/keyfob/keyfob/plugin"
+	"github.com/keyfob/keyfob/plugin/secretref"
 )
 
 // KeyCAFile names a PEM file of extra certificate authorities to trust
@@ -94,7 +94,7 @@ func loadCAFile(path string) (*x509.CertPool, error) {
 	if path == "" {
 		return nil, nil
 	}
-	pem, err := os.ReadFile(path)
+	pem, err := secretref.ReadFile(path, 1<<20)
 	if err != nil {
 		return nil, plugin.Configf("key %s: %v", KeyCAFile, err)
 	}
