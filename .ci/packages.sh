@@ -2,7 +2,7 @@
 # Debian packages the tests need. Installs only what is missing.
 set -euo pipefail
 need=()
-for pkg in git ca-certificates gnome-keyring dbus; do
+for pkg in git ca-certificates gnome-keyring dbus time; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if ((${#need[@]})); then

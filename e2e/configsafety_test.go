@@ -157,14 +157,18 @@ func TestSecretAndKeyFilesBounded(t *testing.T) {
 	}
 	files := map[string]string{"/dev/zero": "/dev/zero", "a FIFO": mkfifo(t, dir, "fifo"), "50 MB": big}
 	for fname, file := range files {
-		for _, key := range []string{"client_secret", "ca_file"} {
+		for _, key := range []string{"client_secret", "ca_file", "client_certificate", "client_assertion_file"} {
 			t.Run(key+" "+fname, func(t *testing.T) {
 				t.Parallel()
 				home := t.TempDir()
 				profile := clientCredentialsProfile("zc", z.TokenURL, c, "openid")
-				if key == "client_secret" {
+				switch key {
+				case "client_secret":
 					profile = strings.Replace(profile, `"env:`+clientSecretVar+`"`, fmt.Sprintf("%q", "file:"+file), 1)
-				} else {
+				case "client_certificate", "client_assertion_file":
+					profile = strings.Replace(profile, `client_secret = "env:`+clientSecretVar+`"`, fmt.Sprintf("%s = %q", key, file), 1)
+					profile = strings.Replace(profile, fmt.Sprintf("client_auth = %q\n", authMethod(c)), "", 1)
+				default:
 					profile += fmt.Sprintf("ca_file = %q\n", file)
 				}
 				cfg := harness.WriteConfig(t, home, profile)

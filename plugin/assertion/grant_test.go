@@ -57,7 +57,7 @@ func TestLoadKeyErrorsNameTheKeyAndFile(t *testing.T) {
 	t.Parallel()
 	bad := writeFile(t, "bad.pem", certPEM(newCert(t, rsaKeyA(), certSpec{cn: "x"})))
 	tests := map[string]struct{ path, want string }{
-		"missing": {path: "/nonexistent/key.pem", want: "key assertion_key: open /nonexistent/key.pem: "},
+		"missing": {path: "/nonexistent/key.pem", want: "key assertion_key: /nonexistent/key.pem: "},
 		"no key":  {path: bad, want: "key assertion_key: " + bad + ": no PEM private key"},
 	}
 	for name, tc := range tests {

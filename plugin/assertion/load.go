@@ -8,8 +8,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"io"
-	"os"
+	"github.com/keyfob/keyfob/plugin/secretref"
 
 	"github.com/keyfob/keyfob/plugin"
 )
@@ -48,21 +47,10 @@ func Load(path string, password plugin.Secret) (*Credential, error) {
 	return c, nil
 }
 
-// readFile reads at most maxFileSize bytes of path.
+// readFile reads the regular file path, at most maxFileSize bytes; a
+// FIFO or device is refused without blocking on it.
 func readFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer func() { _ = f.Close() }()
-	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(data) > maxFileSize {
-		return nil, fmt.Errorf("%s: larger than %d bytes, not a certificate file", path, maxFileSize)
-	}
-	return data, nil
+	return secretref.ReadFile(path, maxFileSize)
 }
 
 // Parse reads a certificate and its private key from PEM text or DER

@@ -228,9 +228,9 @@ func TestLoad(t *testing.T) {
 	}{
 		"good":        {path: goodPath},
 		"bad":         {path: badPath, wantErr: "key client_certificate: " + badPath + ": no private key in the PEM file"},
-		"missing":     {path: missing, wantErr: "key client_certificate: open " + missing + ": no such file or directory"},
+		"missing":     {path: missing, wantErr: "key client_certificate: " + missing + ": no such file or directory"},
 		"too large":   {path: bigPath, wantErr: "key client_certificate: " + bigPath + ": larger than 1048576 bytes"},
-		"a directory": {path: t.TempDir(), wantErr: "is a directory"},
+		"a directory": {path: t.TempDir(), wantErr: "is not a regular file"},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -56,7 +56,7 @@ func TestAuthFromConfig(t *testing.T) {
 		},
 		"private_key_jwt, certificate missing": {
 			cfg:     plugin.Config{"client_certificate": missingCert},
-			wantErr: "key client_certificate: open " + missingCert + ": no such file or directory",
+			wantErr: "key client_certificate: " + missingCert + ": no such file or directory",
 		},
 		"default with an assertion file": {
 			cfg: plugin.Config{"client_assertion_file": "t.jwt"}, wantType: "oauth.JWTAssertion",

@@ -2,7 +2,7 @@ package oauth
 
 import (
 	"context"
-	"os"
+	"github.com/keyfob/keyfob/plugin/secretref"
 	"strings"
 
 	"github.com/keyfob/keyfob/plugin"
@@ -37,13 +37,16 @@ func (a JWTAssertion) Apply(ctx context.Context, req *AuthRequest) error {
 	return setAssertion(req, s)
 }
 
+// maxAssertionFileSize bounds a federated token file: a JWT, far below it.
+const maxAssertionFileSize = 64 << 10
+
 // FileAssertion is a JWTAssertion read from path on every attempt, as a
 // federated token file (Kubernetes' projected service-account token,
 // AZURE_FEDERATED_TOKEN_FILE) is replaced before it expires. Surrounding
 // white space is dropped. Errors name the file, never its content.
 func FileAssertion(path string) JWTAssertion {
 	return JWTAssertion{Get: func(context.Context, string) (plugin.Secret, error) {
-		b, err := os.ReadFile(path)
+		b, err := secretref.ReadFile(path, maxAssertionFileSize)
 		if err != nil {
 			return plugin.Secret{}, plugin.Configf("key %s: %v", KeyAssertionFile, err)
 		}

@@ -229,7 +229,7 @@ func TestFileAssertion(t *testing.T) {
 		err := auth.Apply(t.Context(), req)
 		return req.Form.Get("client_assertion"), err
 	}
-	if _, err := apply(); err == nil || !strings.Contains(err.Error(), "key client_assertion_file: open "+path) || plugin.KindOf(err) != plugin.KindConfig {
+	if _, err := apply(); err == nil || !strings.Contains(err.Error(), "key client_assertion_file: "+path) || plugin.KindOf(err) != plugin.KindConfig {
 		t.Errorf("missing file: Apply() = %v, want a config error naming the file", err)
 	}
 	var got []string

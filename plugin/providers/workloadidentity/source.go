@@ -3,11 +3,10 @@ package workloadidentity
 import (
 	"context"
 	"errors"
-	"io"
+	"github.com/keyfob/keyfob/plugin/secretref"
 	"io/fs"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 
 	"github.com/keyfob/keyfob/plugin"
@@ -90,17 +89,9 @@ type fileSource struct {
 // assertion reads and trims the file. Errors name the file, never its
 // content.
 func (s fileSource) assertion(context.Context) (plugin.Secret, error) {
-	f, err := os.Open(s.path)
+	b, err := secretref.ReadFile(s.path, maxAssertionSize)
 	if err != nil {
-		return plugin.Secret{}, plugin.Configf("key %s: %s: %v", KeyAssertionFile, s.path, pathCause(err))
-	}
-	defer func() { _ = f.Close() }()
-	b, err := io.ReadAll(io.LimitReader(f, maxAssertionSize+1))
-	switch {
-	case err != nil:
-		return plugin.Secret{}, plugin.Configf("key %s: reading %s: %v", KeyAssertionFile, s.path, pathCause(err))
-	case len(b) > maxAssertionSize:
-		return plugin.Secret{}, plugin.Configf("key %s: %s is larger than %d KiB; not a token", KeyAssertionFile, s.path, maxAssertionSize>>10)
+		return plugin.Secret{}, plugin.Configf("key %s: %v", KeyAssertionFile, err)
 	}
 	jwt := strings.TrimSpace(string(b))
 	if jwt == "" {
