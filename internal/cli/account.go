@@ -8,7 +8,7 @@ import (
 
 	"github.com/keyfob/keyfob/host"
 	"github.com/keyfob/keyfob/host/cache"
-	"github.com/keyfob/keyfob/internal/tokenkey"
+	"github.com/keyfob/keyfob/host/cache/tokenkey"
 )
 
 // Accounts and profiles (CONTRACT §7): a profile that names no account

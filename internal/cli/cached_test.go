@@ -16,8 +16,8 @@ import (
 
 	"github.com/keyfob/keyfob/host"
 	"github.com/keyfob/keyfob/host/cache"
+	"github.com/keyfob/keyfob/host/cache/tokenkey"
 	"github.com/keyfob/keyfob/internal/front"
-	"github.com/keyfob/keyfob/internal/tokenkey"
 	"github.com/keyfob/keyfob/plugin"
 	"github.com/spf13/pflag"
 )

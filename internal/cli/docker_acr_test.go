@@ -13,10 +13,10 @@ import (
 	"time"
 
 	"github.com/keyfob/keyfob/host/cache"
+	"github.com/keyfob/keyfob/host/cache/tokenkey"
 	"github.com/keyfob/keyfob/host/docker"
 	"github.com/keyfob/keyfob/internal/config"
 	"github.com/keyfob/keyfob/internal/hostproto"
-	"github.com/keyfob/keyfob/internal/tokenkey"
 )
 
 // TestDockerACRExchange runs docker get for an acr_exchange profile

@@ -12,11 +12,11 @@ import (
 	"time"
 
 	"github.com/keyfob/keyfob/host/cache"
+	"github.com/keyfob/keyfob/host/cache/tokenkey"
 	"github.com/keyfob/keyfob/internal/config"
 	"github.com/keyfob/keyfob/internal/entraprofile"
 	"github.com/keyfob/keyfob/internal/golden"
 	"github.com/keyfob/keyfob/internal/hostproto"
-	"github.com/keyfob/keyfob/internal/tokenkey"
 	"github.com/keyfob/keyfob/plugin"
 )
 

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/keyfob/keyfob/host/cache/tokenkey"
 	"github.com/keyfob/keyfob/internal/config"
-	"github.com/keyfob/keyfob/internal/tokenkey"
 	"github.com/spf13/cobra"
 )
 

@@ -8,7 +8,7 @@ import (
 
 	"github.com/keyfob/keyfob/host"
 	"github.com/keyfob/keyfob/host/cache"
-	"github.com/keyfob/keyfob/internal/tokenkey"
+	"github.com/keyfob/keyfob/host/cache/tokenkey"
 	"github.com/keyfob/keyfob/plugin"
 )
 

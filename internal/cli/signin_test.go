@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/keyfob/keyfob/host/cache"
-	"github.com/keyfob/keyfob/internal/tokenkey"
+	"github.com/keyfob/keyfob/host/cache/tokenkey"
 	"github.com/keyfob/keyfob/plugin"
 	"github.com/spf13/pflag"
 )

@@ -4,7 +4,7 @@ import (
 	"maps"
 
 	"github.com/keyfob/keyfob/host/cache"
-	"github.com/keyfob/keyfob/internal/tokenkey"
+	"github.com/keyfob/keyfob/host/cache/tokenkey"
 )
 
 // accountValue carries, inside a profile's values and in the front alone,

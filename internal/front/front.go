@@ -15,11 +15,11 @@ import (
 	"time"
 
 	"github.com/keyfob/keyfob/host/cache"
+	"github.com/keyfob/keyfob/host/cache/tokenkey"
 	"github.com/keyfob/keyfob/internal/config"
 	"github.com/keyfob/keyfob/internal/entraprofile"
 	"github.com/keyfob/keyfob/internal/hostproto"
 	"github.com/keyfob/keyfob/internal/output"
-	"github.com/keyfob/keyfob/internal/tokenkey"
 )
 
 // Env is what the front reads and writes.

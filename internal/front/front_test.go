@@ -9,9 +9,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/keyfob/keyfob/host/cache"
+	"github.com/keyfob/keyfob/host/cache/tokenkey"
 	"github.com/keyfob/keyfob/internal/config"
 	"github.com/keyfob/keyfob/internal/output"
-	"github.com/keyfob/keyfob/internal/tokenkey"
 )
 
 func TestParseToken(t *testing.T) {

@@ -8,12 +8,12 @@ import (
 
 	"github.com/keyfob/keyfob/host/bazel"
 	"github.com/keyfob/keyfob/host/cache"
+	"github.com/keyfob/keyfob/host/cache/tokenkey"
 	"github.com/keyfob/keyfob/host/docker"
 	"github.com/keyfob/keyfob/host/git"
 	"github.com/keyfob/keyfob/host/kubectl"
 	"github.com/keyfob/keyfob/host/terraform"
 	"github.com/keyfob/keyfob/internal/hostproto"
-	"github.com/keyfob/keyfob/internal/tokenkey"
 )
 
 // The host protocols' cache-hit paths. Each mirrors its command in

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/keyfob/keyfob/host/cache"
+	"github.com/keyfob/keyfob/host/cache/tokenkey"
 	"github.com/keyfob/keyfob/internal/config"
-	"github.com/keyfob/keyfob/internal/tokenkey"
 )
 
 // keyedAccess is the access key of req with its credential fingerprinted

@@ -11,10 +11,10 @@ import (
 
 	"github.com/keyfob/keyfob/host/bazel"
 	"github.com/keyfob/keyfob/host/cache"
+	"github.com/keyfob/keyfob/host/cache/tokenkey"
 	"github.com/keyfob/keyfob/host/docker"
 	"github.com/keyfob/keyfob/host/git"
 	"github.com/keyfob/keyfob/internal/config"
-	"github.com/keyfob/keyfob/internal/tokenkey"
 )
 
 func TestDispatch(t *testing.T) {

@@ -1,4 +1,5 @@
-// Package tokenkey derives the cache keys of a profile's tokens. The lean
+// Package tokenkey derives the cache keys of a profile's tokens, next to
+// the cache (package cache) that stores them under those keys. The lean
 // front executable and the engine both use it, so it must stay free of
 // gRPC and go-plugin imports: a cache hit must not pay for their package
 // initialisation.
