@@ -15,6 +15,13 @@
 //     launches the plugin on first use and again whenever it finds it
 //     dead, resends a call the plugin's death interrupted, and backs off
 //     when the plugin keeps dying.
+//   - Cache is the token pipeline keyfob's CLI runs, as a TokenGetter that
+//     wraps another (a Plugin, a Supervisor): tokens in keyfob's disk
+//     cache, shared across processes and with the CLI, one request at a
+//     time per key across processes, refresh state kept (sealed with the
+//     OS keyring's key), remembered failures, one sign-in per account at
+//     a time and a cooldown after a declined one. WithInteraction hands
+//     a call's way of reaching a person to the plugin.
 //   - Keeper serves one request's token from memory and refreshes it in
 //     the background ahead of expiry; its HTTPClient always sends the
 //     current token.

@@ -14,16 +14,18 @@ import (
 
 // serveInteraction serves the host's InteractionService for one call and
 // returns its broker id with a function that stops it; the id is 0 when
-// the host has no Interaction (nobody can be asked). Every call gets its
+// the host has no Interaction (nobody can be asked). The Interaction is
+// the one ctx carries (WithInteraction), else Options.Interaction. Every call gets its
 // own id: go-plugin's broker hands a service's address to the plugin only
 // once, so an id shared by several calls would reach the host only on the
 // first of them.
-func (p *Plugin) serveInteraction() (uint32, func()) {
-	if p.interaction == nil {
+func (p *Plugin) serveInteraction(ctx context.Context) (uint32, func()) {
+	ia := interactionFrom(ctx, p.interaction)
+	if ia == nil {
 		return 0, func() {}
 	}
 	id := p.conn.Broker.NextId()
-	srv := &interactionServer{ia: p.interaction}
+	srv := &interactionServer{ia: ia}
 	var (
 		mu      sync.Mutex
 		server  *grpc.Server

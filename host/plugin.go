@@ -74,7 +74,7 @@ func (p *Plugin) Close() error {
 // boundary: plugin.KindOf, errors.Is with plugin's sentinels and
 // errors.As with *plugin.OAuthError work on them.
 func (p *Plugin) GetToken(ctx context.Context, req *Request) (*Token, error) {
-	brokerID, stop := p.serveInteraction()
+	brokerID, stop := p.serveInteraction(ctx)
 	defer stop()
 	resp, err := p.conn.Client.GetToken(ctx, requestToProto(req, brokerID))
 	if err != nil {
