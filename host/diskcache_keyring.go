@@ -8,9 +8,9 @@ import (
 	"github.com/keyfob/keyfob/plugin"
 )
 
-// keyringLockKey is the cache lock that serialises creating the keyring
+// KeyringLockKey is the cache lock that serialises creating the keyring
 // key between keyfob processes.
-const keyringLockKey = "keyfob keyring key"
+const KeyringLockKey = "keyfob keyring key"
 
 // sealState switches t's store to refresh state sealed with the key in
 // the OS keyring ($KEYFOB_KEYRING: auto, off or require), reading
@@ -26,7 +26,7 @@ func (t *call) sealState(ctx context.Context) error {
 	}
 	plain := t.disk
 	sealer, st := keyring.Sealer(ctx, keyring.Options{Mode: mode, Lock: func(ctx context.Context) (func(), error) {
-		return plain.Lock(ctx, keyringLockKey, nil)
+		return plain.Lock(ctx, KeyringLockKey, nil)
 	}})
 	logger.Info(st.String())
 	if sealer == nil {

@@ -2,14 +2,12 @@ package cli
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/keyfob/keyfob/host/cache"
-	"github.com/keyfob/keyfob/plugin"
+	"github.com/keyfob/keyfob/host"
 	"github.com/spf13/cobra"
 )
 
@@ -24,18 +22,6 @@ func newCacheCmd(env *Env) *cobra.Command {
 	return cmd
 }
 
-func (e *Env) openCache() (*cache.Cache, error) {
-	dir, err := cache.Dir(e.Getenv)
-	if err != nil {
-		return nil, plugin.Configf("%v", err)
-	}
-	c, err := cache.Open(dir, cache.Options{})
-	if err != nil {
-		return nil, plugin.Configf("%v", err)
-	}
-	return c, nil
-}
-
 func newCacheListCmd(env *Env) *cobra.Command {
 	var format string
 	cmd := &cobra.Command{
@@ -45,11 +31,7 @@ func newCacheListCmd(env *Env) *cobra.Command {
   keyfob cache list -o json | jq -r '.[] | select(.kind == "access") | .expires_at'`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			c, err := env.openCache()
-			if err != nil {
-				return err
-			}
-			list, err := listCache(c)
+			list, err := env.adminCache().List()
 			if err != nil {
 				return err
 			}
@@ -63,18 +45,7 @@ func newCacheListCmd(env *Env) *cobra.Command {
 	return cmd
 }
 
-// listCache lists the cache's entries, then the signed-in accounts with
-// the profiles bound to them.
-func listCache(c *cache.Cache) ([]cache.Listing, error) {
-	list, err := c.List()
-	if err != nil {
-		return nil, err
-	}
-	accounts, err := c.AccountListings()
-	return append(list, accounts...), err
-}
-
-func writeCacheList(env *Env, list []cache.Listing) error {
+func writeCacheList(env *Env, list []host.CacheListing) error {
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "KIND\tPROFILE\tACCOUNT\tSCOPES\tEXPIRES\tSTORAGE")
 	for _, l := range list {
@@ -86,7 +57,7 @@ func writeCacheList(env *Env, list []cache.Listing) error {
 		if l.Sealed {
 			storage += " (encrypted)"
 		}
-		if l.Kind == cache.KindAccount && l.Detail != "" {
+		if l.Kind == host.CacheKindAccount && l.Detail != "" {
 			storage += " (" + l.Detail + ")"
 		}
 		if l.Problem != "" {
@@ -113,14 +84,10 @@ func newCacheClearCmd(env *Env) *cobra.Command {
   keyfob cache clear -p graph     # graph's access tokens only`,
 		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			c, err := env.openCache()
-			if err != nil {
-				return err
-			}
 			if profile != "" {
-				return c.ClearProfile(profile)
+				return env.adminCache().ClearProfile(profile)
 			}
-			return errors.Join(c.Clear(), c.ClearAccounts())
+			return env.adminCache().Clear()
 		},
 	}
 	cmd.Flags().StringVarP(&profile, "profile", "p", "", "clear only this profile's access tokens")

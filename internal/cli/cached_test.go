@@ -17,6 +17,7 @@ import (
 	"github.com/keyfob/keyfob/host"
 	"github.com/keyfob/keyfob/host/cache"
 	"github.com/keyfob/keyfob/host/cache/tokenkey"
+	"github.com/keyfob/keyfob/internal/config"
 	"github.com/keyfob/keyfob/internal/front"
 	"github.com/keyfob/keyfob/plugin"
 	"github.com/spf13/pflag"
@@ -81,29 +82,50 @@ func (w *credWorld) env() *Env {
 		Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: io.Discard, Executable: "/nonexistent/keyfob"}
 }
 
-// token is the engine's cached-token request for profile name.
-func (w *credWorld) token(name string) (*cachedToken, error) {
+// profile selects profile name as the engine does.
+func (w *credWorld) profile(name string) (*Env, *commonFlags, *profile) {
 	w.t.Helper()
 	env := w.env()
-	var c commonFlags
+	c := &commonFlags{}
 	fs := pflag.NewFlagSet("cred", pflag.ContinueOnError)
 	c.register(fs)
 	c.profile = name
-	p, err := env.selectProfile(&c, fs)
+	p, err := env.selectProfile(c, fs)
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	return env.newCachedToken(&c, p)
+	return env, c, p
 }
 
-// keys returns the access and state keys of profile name.
+// keys returns the access and state keys of profile name, computed as
+// the pipeline and the front compute them.
 func (w *credWorld) keys(name string) (access, state string) {
 	w.t.Helper()
-	t, err := w.token(name)
+	env, c, p := w.profile(name)
+	req, err := env.keyedRequest(w.cache(), tokenkey.Request{Values: p.Values, Scopes: c.scopes})
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	return t.key, tokenkey.State(t.req)
+	return tokenkey.Access(req, config.IsSecret), tokenkey.State(req)
+}
+
+// cache opens the world's cache directory.
+func (w *credWorld) cache() *cache.Cache {
+	w.t.Helper()
+	cc, err := cache.Open(w.vars["KEYFOB_CACHE_DIR"], cache.Options{})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return cc
+}
+
+// ask runs the engine's pipeline for profile name against g, forcing a
+// refresh so g is asked.
+func (w *credWorld) ask(name string, g host.TokenGetter) (*host.CacheEntry, error) {
+	w.t.Helper()
+	env, c, p := w.profile(name)
+	c.forceRefresh = true
+	return env.tokensWith(g, c, p).Entry(context.Background(), tokenRequest(c, p))
 }
 
 func TestCredentialInTheKeys(t *testing.T) {
@@ -150,11 +172,8 @@ func TestUnreadableCredentialIsAConfigurationError(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			w := newCredWorld(t)
-			tok, err := w.token("pw")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := tok.cache.Put(tok.key, &cache.Entry{AccessToken: "cached", ExpiresAt: credNow.Add(time.Hour), IssuedAt: credNow}); err != nil {
+			key, _ := w.keys("pw")
+			if err := w.cache().Put(key, &cache.Entry{AccessToken: "cached", ExpiresAt: credNow.Add(time.Hour), IssuedAt: credNow}); err != nil {
 				t.Fatal(err)
 			}
 			tc.change(w)
@@ -184,23 +203,15 @@ func TestNegativeCacheIsPerCredential(t *testing.T) {
 	t.Parallel()
 	w := newCredWorld(t)
 	w.vars["CRED_SECRET"] = "wrong-secret"
-	wrong, err := w.token("pw")
-	if err != nil {
-		t.Fatal(err)
+	refusal := fixedGetter{err: &plugin.OAuthError{Code: "invalid_client", StatusCode: 401, Host: "idp.example.com"}}
+	if _, err := w.ask("pw", refusal); err == nil {
+		t.Fatal("a refused client got a token")
 	}
-	refusal := &plugin.OAuthError{Code: "invalid_client", StatusCode: 401, Host: "idp.example.com"}
-	if _, err := wrong.failed(refusal, nil); err == nil {
-		t.Fatal("failed returned no error")
-	}
-	if _, found, _ := wrong.remembered(nil); !found {
-		t.Fatal("the refusal was not remembered for the wrong secret")
+	if _, err := w.ask("pw", fixedGetter{tok: &host.Token{AccessToken: plugin.NewSecret("t")}}); err == nil || !strings.Contains(err.Error(), "remembered until") {
+		t.Fatalf("the refusal was not remembered for the wrong secret: %v", err)
 	}
 	w.vars["CRED_SECRET"] = "client-secret-1"
-	right, err := w.token("pw")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, found, err := right.remembered(nil); found {
+	if _, err := w.ask("pw", fixedGetter{tok: &host.Token{AccessToken: plugin.NewSecret("t")}}); err != nil {
 		t.Errorf("the wrong secret's refusal blocks the right one: %v", err)
 	}
 }
@@ -208,16 +219,13 @@ func TestNegativeCacheIsPerCredential(t *testing.T) {
 func TestThrottleMessageSaysWhatIsDone(t *testing.T) {
 	t.Parallel()
 	w := newCredWorld(t)
-	tok, err := w.token("pw")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = tok.failed(&plugin.OAuthError{StatusCode: 429, Host: "idp.example.com", RetryAfter: 24 * time.Hour}, nil)
+	_, err := w.ask("pw", fixedGetter{err: &plugin.OAuthError{StatusCode: 429, Host: "idp.example.com", RetryAfter: 24 * time.Hour}})
 	want := "keyfob waits 5m0s, not the 24h0m0s asked for"
 	if err == nil || !strings.Contains(err.Error(), want) || ExitCode(err) != ExitUnavailable {
 		t.Errorf("error %v (exit %d); want exit 5 saying %q", err, ExitCode(err), want)
 	}
-	n, ok := tok.cache.GetNegative(tok.key, credNow)
+	key, _ := w.keys("pw")
+	n, ok := w.cache().GetNegative(key, credNow)
 	if !ok || !strings.Contains(n.Message, want) || n.Until.After(credNow.Add(5*time.Minute+time.Second)) {
 		t.Errorf("remembered %+v, %v; want 5 minutes and the same note", n, ok)
 	}
@@ -237,12 +245,11 @@ func TestStoreCapsTheCachedLifetime(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			w := newCredWorld(t)
-			tok, err := w.token("pw")
-			if err != nil {
+			if _, err := w.ask("pw", fixedGetter{tok: &host.Token{AccessToken: plugin.NewSecret("tok"), TokenType: "Bearer", ExpiresAt: tc.expiresAt}}); err != nil {
 				t.Fatal(err)
 			}
-			tok.store(&host.Token{AccessToken: plugin.NewSecret("tok"), TokenType: "Bearer", ExpiresAt: tc.expiresAt})
-			e, ok := tok.cache.Get(tok.key)
+			key, _ := w.keys("pw")
+			e, ok := w.cache().Get(key)
 			switch {
 			case tc.wantCached.IsZero() && ok:
 				t.Errorf("an expired token was cached until %v", e.ExpiresAt)
@@ -260,13 +267,13 @@ func TestFrontAndEngineAgreeOnKeys(t *testing.T) {
 	t.Parallel()
 	w := newCredWorld(t)
 	for _, name := range []string{"pw", "rt"} {
-		tok, err := w.token(name)
-		if err != nil {
+		key, _ := w.keys(name)
+		e := &cache.Entry{AccessToken: "token-of-" + name, TokenType: "Bearer", ExpiresAt: credNow.Add(time.Hour), IssuedAt: credNow}
+		if err := w.cache().Put(key, e); err != nil {
 			t.Fatal(err)
 		}
-		e := &cache.Entry{AccessToken: "token-of-" + name, TokenType: "Bearer", ExpiresAt: credNow.Add(time.Hour), IssuedAt: credNow}
-		if err := tok.cache.Put(tok.key, e); err != nil {
-			t.Fatal(err)
+		if env, c, p := w.profile(name); !peeks(env, c, p, e.AccessToken) {
+			t.Errorf("the engine does not find its token for %s under the front's key", name)
 		}
 		if got, handled := runFront(w, name); !handled || got != "token-of-"+name+"\n" {
 			t.Errorf("front for %s: handled %v, stdout %q; want the engine's cached token", name, handled, got)
@@ -276,13 +283,15 @@ func TestFrontAndEngineAgreeOnKeys(t *testing.T) {
 	if got, handled := runFront(w, "pw"); handled {
 		t.Errorf("front served %q after the certificate was replaced", got)
 	}
-	tok, err := w.token("pw")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if fresh, _ := tok.fromCache(); fresh != nil {
+	if env, c, p := w.profile("pw"); peeks(env, c, p, "token-of-pw") {
 		t.Error("the engine served the token after the certificate was replaced")
 	}
+}
+
+// peeks reports whether the engine's pipeline holds token for p.
+func peeks(env *Env, c *commonFlags, p *profile, token string) bool {
+	e, ok := env.tokens(c, p).Peek(tokenRequest(c, p))
+	return ok && e.AccessToken == token
 }
 
 func runFront(w *credWorld, profile string) (stdout string, handled bool) {
@@ -300,13 +309,10 @@ func TestCacheHoldsNoUnsaltedSecretHash(t *testing.T) {
 	t.Parallel()
 	w := newCredWorld(t)
 	for _, name := range []string{"pw", "rt"} {
-		tok, err := w.token(name)
-		if err != nil {
+		if _, err := w.ask(name, fixedGetter{tok: &host.Token{AccessToken: plugin.NewSecret("at-" + name), ExpiresAt: credNow.Add(time.Hour), State: []byte("state")}}); err != nil {
 			t.Fatal(err)
 		}
-		tok.store(&host.Token{AccessToken: plugin.NewSecret("at-" + name), ExpiresAt: credNow.Add(time.Hour), State: []byte("state")})
-		tok.storeState(tokenkey.State(tok.req), &host.Token{State: []byte("state")})
-		_, _ = tok.failed(&plugin.OAuthError{Code: "invalid_client", StatusCode: 401}, nil)
+		_, _ = w.ask(name, fixedGetter{err: &plugin.OAuthError{Code: "invalid_client", StatusCode: 401}})
 	}
 	secrets := []string{"client-secret-1", "pfx-password-1", "refresh-token-1", "password-1",
 		"-----BEGIN CERTIFICATE-----\ncert-1\n-----END CERTIFICATE-----\n"}

@@ -10,36 +10,30 @@ import (
 	"github.com/keyfob/keyfob/plugin/bearer"
 )
 
-// hostOnlyKeys are profile keys for the host alone; the plugin never sees
-// them.
-var hostOnlyKeys = []string{"plugin", "plugin_sha256", "hosts", "git_username", "docker_username", "acr_exchange", "use_id_token"}
+// launcher is the getter under the CLI's pipeline: it launches the
+// profile's plugin for each call, asks it for a token (the person
+// reached through the Interaction the call's context carries) and stops
+// it.
+type launcher struct {
+	env *Env
+	p   *profile
+}
 
-// getToken launches the profile's plugin, asks it for a token (serving
-// ia, through which it reaches the user) and stops it, all within
-// c.timeout.
-func (e *Env) getToken(ctx context.Context, c *commonFlags, p *profile, state []byte, ia plugin.Interaction) (*host.Token, error) {
-	if c.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, c.timeout)
-		defer cancel()
-	}
-	req, err := e.buildRequest(c, p)
-	if err != nil {
-		return nil, err
-	}
-	if p.Values["plugin"] == "" { // keyfob's own providers: discovery from the host's cache
+// GetToken fills in discovered endpoints for keyfob's own providers,
+// launches the plugin and asks it.
+func (l *launcher) GetToken(ctx context.Context, req *host.Request) (*host.Token, error) {
+	e := l.env
+	if l.p.Values["plugin"] == "" { // keyfob's own providers: discovery from the host's cache
 		if err := discovery.Fill(ctx, req.Config, e.Getenv); err != nil {
 			return nil, err
 		}
 	}
-	req.State = state
-	path, err := e.pluginPath(p.Values)
+	path, err := e.pluginPath(l.p.Values)
 	if err != nil {
 		return nil, err
 	}
 	logger := newLogger(e.Stderr, e.Getenv("KEYFOB_LOG"))
-	pl, err := host.Launch(ctx, host.Options{Path: path, SHA256: p.Values["plugin_sha256"], Logger: logger,
-		Interaction: ia})
+	pl, err := host.Launch(ctx, host.Options{Path: path, SHA256: l.p.Values["plugin_sha256"], Logger: logger})
 	if err != nil {
 		return nil, err
 	}
@@ -67,27 +61,6 @@ func presentable(path string, tok *host.Token) (*host.Token, error) {
 	}
 	tok.TokenType = typ
 	return tok, nil
-}
-
-func (e *Env) buildRequest(c *commonFlags, p *profile) (*host.Request, error) {
-	cfg, err := host.ResolveConfigWith(p.Values, e.lookupEnv)
-	if err != nil {
-		return nil, err
-	}
-	for _, k := range hostOnlyKeys {
-		delete(cfg, k)
-	}
-	if c.interact.noBrowser {
-		cfg["no_browser"] = "true"
-	}
-	return &host.Request{
-		Provider:     cfg["provider"],
-		Config:       cfg,
-		Scopes:       c.scopes,
-		ForceRefresh: c.forceRefresh,
-		MinValidity:  c.minValidity,
-		Claims:       c.claims,
-	}, nil
 }
 
 // lookupEnv adapts Getenv to os.LookupEnv's form; an empty value counts

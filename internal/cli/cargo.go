@@ -7,7 +7,7 @@ import (
 	"io"
 	"slices"
 
-	"github.com/keyfob/keyfob/host/cache"
+	"github.com/keyfob/keyfob/host"
 	"github.com/keyfob/keyfob/host/cargo"
 	"github.com/keyfob/keyfob/internal/hostproto"
 	"github.com/spf13/cobra"
@@ -117,7 +117,7 @@ func (e *Env) cargoAnswer(ctx context.Context, base []string, r *cargo.Request) 
 	if err != nil {
 		return nil, err
 	}
-	return cargo.Get("Bearer "+entry.AccessToken, cache.HostExpiry(entry)), nil
+	return cargo.Get("Bearer "+entry.AccessToken, host.HostExpiry(entry)), nil
 }
 
 // cargoRefuses reports whether p's token must not go to the registry: an

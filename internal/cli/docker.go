@@ -6,7 +6,7 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/keyfob/keyfob/host/cache"
+	"github.com/keyfob/keyfob/host"
 	"github.com/keyfob/keyfob/host/docker"
 	"github.com/keyfob/keyfob/host/docker/acr"
 	"github.com/keyfob/keyfob/internal/hostproto"
@@ -100,13 +100,9 @@ func (e *Env) dockerGet(ctx context.Context, c *commonFlags, fs *pflag.FlagSet) 
 // acrToken returns the cached ACR refresh token for registry, or
 // exchanges the profile's Entra token for a new one and caches it.
 func (e *Env) acrToken(ctx context.Context, c *commonFlags, p *profile, registry string) (string, error) {
-	t, err := e.newCachedToken(c, p)
-	if err != nil {
-		return "", err
-	}
-	key := hostproto.ACRKey(t.req, registry)
-	if ent, ok := t.cache.Get(key); ok && !c.forceRefresh && cache.Valid(ent, e.Now(), c.minValidity) {
-		return ent.AccessToken, nil
+	tc, req, key := e.tokens(c, p), tokenRequest(c, p), acrKey(registry)
+	if ent, ok, err := tc.Derived(req, key); err != nil || ok {
+		return entryToken(ent), err
 	}
 	at, err := e.getCachedToken(ctx, c, p)
 	if err != nil {
@@ -121,12 +117,12 @@ func (e *Env) acrToken(ctx context.Context, c *commonFlags, p *profile, registry
 	if err != nil {
 		return "", err
 	}
-	ent := &cache.Entry{AccessToken: rt.Token, TokenType: "acr_refresh_token", ExpiresAt: rt.ExpiresAt,
+	ent := &host.CacheEntry{AccessToken: rt.Token, TokenType: "acr_refresh_token", ExpiresAt: rt.ExpiresAt,
 		IssuedAt: e.Now(), Profile: p.Name, Scopes: at.Scopes}
 	if ent.ExpiresAt.IsZero() {
 		ent.ExpiresAt = at.ExpiresAt
 	}
-	if err := t.cache.Put(key, ent); err != nil {
+	if err := tc.PutDerived(req, key, ent); err != nil {
 		fmt.Fprintf(e.Stderr, "keyfob: warning: could not cache the ACR refresh token: %s\n", oneLine(err.Error()))
 	}
 	return rt.Token, nil
@@ -143,7 +139,7 @@ func (e *Env) dockerErase(c *commonFlags, fs *pflag.FlagSet) error {
 	if err != nil || p == nil {
 		return err
 	}
-	return e.dropCached(c, p, "", func(t *cachedToken) string { return hostproto.ACRKey(t.req, srv.Host) })
+	return e.dropCached(c, p, "", acrKey(srv.Host))
 }
 
 // dockerStore accepts and discards what docker login obtained: keyfob's
@@ -168,4 +164,18 @@ func (e *Env) dockerStore(c *commonFlags, fs *pflag.FlagSet) error {
 	}
 	fmt.Fprintf(e.Stderr, "keyfob: not storing the credentials for %s: keyfob keeps no registry credentials of its own\n", srv.Host)
 	return nil
+}
+
+// acrKey is the key of the ACR refresh token for registry, kept beside
+// the profile's Entra token.
+func acrKey(registry string) host.KeyOf {
+	return func(r host.KeyRequest) string { return hostproto.ACRKey(r, registry) }
+}
+
+// entryToken is the token of ent, or "" when there is none.
+func entryToken(ent *host.CacheEntry) string {
+	if ent == nil {
+		return ""
+	}
+	return ent.AccessToken
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/keyfob/keyfob/host"
 	"io/fs"
 	"os"
 	"strings"
@@ -77,7 +78,7 @@ func (d *doctor) checkKeyring(ctx context.Context, c *cache.Cache) {
 	}
 	opts := keyring.Options{Mode: mode}
 	if c != nil {
-		opts.Lock = func(ctx context.Context) (func(), error) { return c.Lock(ctx, keyringLockKey, nil) }
+		opts.Lock = func(ctx context.Context) (func(), error) { return c.Lock(ctx, host.KeyringLockKey, nil) }
 	}
 	_, st := d.keyring(ctx, opts)
 	backend := st.Backend

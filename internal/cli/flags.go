@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"github.com/keyfob/keyfob/host"
 	"time"
 
 	"github.com/keyfob/keyfob/internal/config"
@@ -33,7 +34,7 @@ func (c *commonFlags) register(fs *pflag.FlagSet) {
 	fs.BoolVar(&c.forceRefresh, "force-refresh", false, "ignore the cached access token")
 	fs.DurationVar(&c.minValidity, "min-validity", time.Minute, "least remaining lifetime a served token must have")
 	fs.StringVar(&c.claims, "claims", "", "claims request JSON (e.g. from a claims challenge)")
-	fs.DurationVar(&c.lockTimeout, "lock-timeout", defaultLockTimeout, "how long to wait for another keyfob getting the same token")
+	fs.DurationVar(&c.lockTimeout, "lock-timeout", host.DefaultLockTimeout, "how long to wait for another keyfob getting the same token")
 	fs.BoolVar(&c.interact.noBrowser, "no-browser", false, "show a sign-in URL instead of opening a browser (sends no_browser=true)")
 	c.keys = map[string]*keyFlag{}
 	for _, name := range config.KeyNames() {

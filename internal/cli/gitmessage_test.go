@@ -26,11 +26,8 @@ client_secret = "env:CRED_SECRET"
 hosts = ["git.example.com"]
 git_username = "first\nsecond"
 `)
-	tok, err := w.token("g")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := tok.cache.Put(tok.key, &cache.Entry{AccessToken: "git-token", TokenType: "Bearer", IssuedAt: credNow, ExpiresAt: credNow.Add(time.Hour)}); err != nil {
+	key, _ := w.keys("g")
+	if err := w.cache().Put(key, &cache.Entry{AccessToken: "git-token", TokenType: "Bearer", IssuedAt: credNow, ExpiresAt: credNow.Add(time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	const stdin = "protocol=https\nhost=git.example.com\n"

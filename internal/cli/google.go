@@ -8,7 +8,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/keyfob/keyfob/host/cache"
+	"github.com/keyfob/keyfob/host"
 	"github.com/keyfob/keyfob/host/google"
 	"github.com/keyfob/keyfob/plugin"
 	"github.com/spf13/cobra"
@@ -101,7 +101,7 @@ func (e *Env) googleAnswer(ctx context.Context, c *commonFlags, fs *pflag.FlagSe
 			return google.Response{}, plugin.Configf("profile %q has use_id_token = true, but the authorization server sent no ID token (request the openid scope)", p.Name)
 		}
 	}
-	return google.Success(tokenType, token, cache.HostExpiry(entry)), nil
+	return google.Success(tokenType, token, host.HostExpiry(entry)), nil
 }
 
 // googleProfile picks the profile: as keyfob token does, except that a

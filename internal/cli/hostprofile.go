@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/keyfob/keyfob/host/cache"
+	"github.com/keyfob/keyfob/host"
 	"github.com/keyfob/keyfob/internal/config"
 	"github.com/keyfob/keyfob/internal/hostproto"
 	"github.com/keyfob/keyfob/plugin"
@@ -82,12 +82,8 @@ func (e *Env) hostBase(c *commonFlags, f *config.File, flags map[string][]string
 
 // peekCached returns the cached access token of a request, valid or not,
 // or nil.
-func (e *Env) peekCached(c *commonFlags, p *profile) *cache.Entry {
-	t, err := e.newCachedToken(c, p)
-	if err != nil {
-		return nil
-	}
-	ent, ok := t.cache.Get(t.key)
+func (e *Env) peekCached(c *commonFlags, p *profile) *host.CacheEntry {
+	ent, ok := e.tokens(c, p).Peek(tokenRequest(c, p))
 	if !ok {
 		return nil
 	}
@@ -99,25 +95,8 @@ func (e *Env) peekCached(c *commonFlags, p *profile) *cache.Entry {
 // what git's erase and docker's erase ask for after a token was rejected.
 // When rejected is not empty, only that token is dropped: a rejection of
 // someone else's credential leaves keyfob's alone.
-func (e *Env) dropCached(c *commonFlags, p *profile, rejected string, extraKeys ...func(*cachedToken) string) error {
-	t, err := e.newCachedToken(c, p)
-	if err != nil {
-		return err
-	}
-	keys := []string{t.key}
-	for _, k := range extraKeys {
-		keys = append(keys, k(t))
-	}
-	for _, key := range keys {
-		ent, ok := t.cache.Get(key)
-		if !ok || (rejected != "" && ent.AccessToken != rejected) {
-			continue
-		}
-		if err := t.cache.Delete(key); err != nil {
-			return err
-		}
-	}
-	return nil
+func (e *Env) dropCached(c *commonFlags, p *profile, rejected string, extraKeys ...host.KeyOf) error {
+	return e.tokens(c, p).Drop(tokenRequest(c, p), rejected, extraKeys...)
 }
 
 // request is a host tool's standard input, bounded by --timeout: a

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/keyfob/keyfob/host/cache"
+	"github.com/keyfob/keyfob/host"
 	"github.com/spf13/cobra"
 )
 
@@ -86,7 +86,7 @@ func newInspectCmd(env *Env) *cobra.Command {
 }
 
 // inspectEntry describes a cache entry's access token.
-func inspectEntry(profile string, e *cache.Entry) inspection {
+func inspectEntry(profile string, e *host.CacheEntry) inspection {
 	sum := sha256.Sum256([]byte(e.AccessToken))
 	in := inspection{Profile: profile, TokenType: e.TokenType, Fingerprint: hex.EncodeToString(sum[:3]),
 		ExpiresAt: e.ExpiresAt, Scope: e.Scope, Format: formatOpaque}

@@ -11,6 +11,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/keyfob/keyfob/host/cache"
+	"github.com/keyfob/keyfob/host/cache/tokenkey"
+	"github.com/keyfob/keyfob/internal/config"
 	"github.com/keyfob/keyfob/internal/golden"
 	"github.com/spf13/pflag"
 )
@@ -64,11 +66,15 @@ func cacheToken(t *testing.T, vars map[string]string, profile, token string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ct, err := e.newCachedToken(&c, p)
+	cc, err := cache.Open(vars["KEYFOB_CACHE_DIR"], cache.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = ct.cache.Put(ct.key, &cache.Entry{AccessToken: token, TokenType: "Bearer", ExpiresAt: fixedNow.Add(time.Hour),
+	req, err := e.keyedRequest(cc, tokenkey.Request{Values: p.Values})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = cc.Put(tokenkey.Access(req, config.IsSecret), &cache.Entry{AccessToken: token, TokenType: "Bearer", ExpiresAt: fixedNow.Add(time.Hour),
 		IssuedAt: fixedNow, Profile: p.Name, Scope: "User.Read Mail.Read"})
 	if err != nil {
 		t.Fatal(err)

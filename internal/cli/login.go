@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/keyfob/keyfob/host/cache/tokenkey"
 	"github.com/keyfob/keyfob/internal/config"
 	"github.com/spf13/cobra"
 )
@@ -75,43 +74,20 @@ func newLogoutCmd(env *Env) *cobra.Command {
 	return cmd
 }
 
-// logout signs the profile out within the call's timeout (see
-// callTimeout).
+// logout signs the profile out through the pipeline (host.Cache's
+// SignOut), revoking its refresh token where the server offers RFC 7009.
+// A failed revocation is noted: the local sign-out happens all the same.
 func (e *Env) logout(ctx context.Context, c *commonFlags, p *profile) error {
 	c.interact.logout = true
-	ctx, cancel, err := withCallTimeout(ctx, c, p)
+	var revoked bool
+	var rerr error
+	err := e.tokens(c, p).SignOut(ctx, tokenRequest(c, p), func(ctx context.Context, state []byte) {
+		revoked, rerr = e.revokeRefreshToken(ctx, p, state)
+	})
 	if err != nil {
 		return err
 	}
-	defer cancel()
-	t, err := e.newCachedToken(c, p)
-	if err != nil {
-		return err
-	}
-	if err := t.sealState(ctx); err != nil {
-		return err
-	}
-	return t.signOut(ctx)
-}
-
-// signOut revokes and deletes the refresh state and deletes the profile's
-// access tokens and sign-in cooldown, under the state key's lock. A
-// failed revocation is noted: the local sign-out happens all the same.
-func (t *cachedToken) signOut(ctx context.Context) error {
-	stateKey := tokenkey.State(t.req)
-	unlock, err := t.lockSignin(ctx, stateKey)
-	if err != nil {
-		return err
-	}
-	defer unlock()
-	state, _, _ := t.cache.GetState(stateKey)
-	revoked, rerr := t.env.revokeRefreshToken(ctx, t.p, state)
-	err = errors.Join(t.cache.DeleteState(stateKey), t.cache.DeleteNegative(stateKey), t.cache.ClearProfile(t.p.Name),
-		t.forgetAccount(ctx))
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(t.env.Stderr, "keyfob: signed out of profile %q%s\n", t.p.Name, revocationNote(revoked, rerr))
+	fmt.Fprintf(e.Stderr, "keyfob: signed out of profile %q%s\n", p.Name, revocationNote(revoked, rerr))
 	return nil
 }
 
@@ -140,11 +116,7 @@ func (e *Env) logoutAll(ctx context.Context, c *commonFlags) error {
 			fmt.Fprintf(e.Stderr, "keyfob: warning: profile %q: %s\n", name, oneLine(err.Error()))
 		}
 	}
-	cc, err := e.openCache()
-	if err != nil {
-		return err
-	}
-	if err := errors.Join(cc.Clear(), cc.ClearAccounts()); err != nil {
+	if err := e.adminCache().Clear(); err != nil {
 		return err
 	}
 	fmt.Fprintln(e.Stderr, "keyfob: cache cleared")

@@ -1,10 +1,8 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,35 +14,6 @@ import (
 	"github.com/keyfob/keyfob/plugin"
 	"github.com/spf13/pflag"
 )
-
-func TestDeclined(t *testing.T) {
-	t.Parallel()
-	overWire := func(err error) error { return plugin.FromStatus(plugin.ToStatus(err)) }
-	tests := map[string]struct {
-		asked    bool
-		err      error
-		timedOut bool
-		want     bool
-	}{
-		"nobody asked":                   {asked: false, err: plugin.ErrInteractionRequired},
-		"success":                        {asked: true},
-		"no answer in time (provider)":   {asked: true, err: overWire(fmt.Errorf("timed out: %w", plugin.ErrInteractionRequired)), want: true},
-		"no answer within --timeout":     {asked: true, err: overWire(context.DeadlineExceeded), timedOut: true, want: true},
-		"access_denied":                  {asked: true, err: overWire(fmt.Errorf("declined: %w", &plugin.OAuthError{Code: "access_denied", StatusCode: 400})), want: true},
-		"authorization_declined (Entra)": {asked: true, err: overWire(&plugin.OAuthError{Code: "authorization_declined", StatusCode: 400}), want: true},
-		"expired_token":                  {asked: true, err: &plugin.OAuthError{Code: "expired_token", StatusCode: 400}, want: true},
-		"server failing":                 {asked: true, err: overWire(&plugin.OAuthError{Code: "server_error", StatusCode: 500})},
-		"bad client":                     {asked: true, err: &plugin.OAuthError{Code: "invalid_client", StatusCode: 401}},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			if got := declined(tc.asked, tc.err, tc.timedOut); got != tc.want {
-				t.Errorf("declined(%v, %v, %v) = %v, want %v", tc.asked, tc.err, tc.timedOut, got, tc.want)
-			}
-		})
-	}
-}
 
 // deviceCodeProfile writes a config with profile dc (device_code against
 // a server that is never reached) and returns its env and profile values.
@@ -92,30 +61,6 @@ func TestCooldownFailsFast(t *testing.T) {
 	_, stderr, code = run(t, env, "login", "-p", "dc")
 	if code == ExitInteraction || strings.Contains(stderr, "declined") {
 		t.Errorf("keyfob login obeyed the cooldown: exit %d, %q", code, stderr)
-	}
-}
-
-func TestSigninCooldownSetting(t *testing.T) {
-	t.Parallel()
-	tests := map[string]struct {
-		value string
-		want  time.Duration
-		warns bool
-	}{
-		"default": {"", defaultSigninCooldown, false},
-		"set":     {"90s", 90 * time.Second, false},
-		"off":     {"0", 0, false},
-		"bad":     {"soon", defaultSigninCooldown, true},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			var stderr strings.Builder
-			e := &Env{Stderr: &stderr, Getenv: func(string) string { return tc.value }}
-			if got := e.signinCooldown(); got != tc.want || (stderr.Len() > 0) != tc.warns {
-				t.Errorf("signinCooldown() = %v (stderr %q), want %v", got, stderr.String(), tc.want)
-			}
-		})
 	}
 }
 
@@ -167,60 +112,8 @@ func TestNoBrowserFlag(t *testing.T) {
 	if err := fs.Parse([]string{"--no-browser"}); err != nil {
 		t.Fatal(err)
 	}
-	e := &Env{Getenv: func(string) string { return "" }}
-	req, err := e.buildRequest(&c, &profile{Name: "ac", Values: map[string]string{"provider": "authorization_code"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	req := tokenRequest(&c, &profile{Name: "ac", Values: map[string]string{"provider": "authorization_code"}})
 	if req.Config["no_browser"] != "true" || !c.interact.noBrowser {
 		t.Errorf("config %v, noBrowser %v", req.Config, c.interact.noBrowser)
-	}
-}
-
-// TestSigninLockWaitsForTheSignin checks that a call queued behind
-// another process's sign-in waits as long as a sign-in can last, not
-// --lock-timeout, when the provider signs people in; others still give
-// up after --lock-timeout, with exit 4.
-func TestSigninLockWaitsForTheSignin(t *testing.T) {
-	t.Parallel()
-	const lockTimeout, held = 50 * time.Millisecond, 400 * time.Millisecond
-	tests := map[string]struct {
-		provider string
-		login    bool
-		waits    bool
-	}{
-		"device_code":        {provider: "device_code", waits: true},
-		"authorization_code": {provider: "authorization_code", waits: true},
-		"keyfob login":       {provider: "client_credentials", login: true, waits: true},
-		"client_credentials": {provider: "client_credentials"},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			cc, err := cache.Open(filepath.Join(t.TempDir(), "cache"), cache.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			unlock, err := cc.Lock(context.Background(), "state", nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			time.AfterFunc(held, unlock)
-			c := &commonFlags{lockTimeout: lockTimeout}
-			c.interact.login = tc.login
-			ct := &cachedToken{env: &Env{Stderr: io.Discard}, c: c, cache: cc,
-				p: &profile{Name: "p", Values: map[string]string{"provider": tc.provider}}}
-			got, err := ct.lockSignin(context.Background(), "state")
-			if tc.waits {
-				if err != nil {
-					t.Fatalf("lockSignin gave up while the other sign-in went on: %v", err)
-				}
-				got()
-				return
-			}
-			if !errors.Is(err, plugin.ErrInteractionRequired) {
-				t.Fatalf("lockSignin() error %v, want exit 4 after --lock-timeout", err)
-			}
-		})
 	}
 }

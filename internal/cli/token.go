@@ -1,7 +1,7 @@
 package cli
 
 import (
-	"github.com/keyfob/keyfob/host/cache"
+	"github.com/keyfob/keyfob/host"
 	"github.com/keyfob/keyfob/internal/output"
 	"github.com/spf13/cobra"
 )
@@ -40,6 +40,6 @@ func newTokenCmd(env *Env) *cobra.Command {
 
 // entryOutput is what the output forms print of a cache entry: the
 // expiry hosts are told is E − M.
-func entryOutput(e *cache.Entry) output.Token {
-	return output.Token{AccessToken: e.AccessToken, TokenType: e.TokenType, ExpiresAt: cache.HostExpiry(e), Scope: e.Scope}
+func entryOutput(e *host.CacheEntry) output.Token {
+	return output.Token{AccessToken: e.AccessToken, TokenType: e.TokenType, ExpiresAt: host.HostExpiry(e), Scope: e.Scope}
 }
