@@ -1,6 +1,7 @@
 package host
 
 import (
+	"context"
 	"errors"
 
 	"github.com/keyfob/keyfob/host/cache"
@@ -25,16 +26,25 @@ type KeyOf func(KeyRequest) string
 // List lists the cache's entries, then the signed-in accounts with the
 // profiles bound to them.
 func (c *Cache) List() ([]CacheListing, error) {
-	store, err := c.open()
+	list, err := c.Entries()
 	if err != nil {
 		return nil, err
 	}
-	list, err := store.List()
+	store, err := c.open()
 	if err != nil {
 		return nil, err
 	}
 	accounts, err := store.AccountListings()
 	return append(list, accounts...), err
+}
+
+// Entries lists the cache's tokens, states and remembered failures.
+func (c *Cache) Entries() ([]CacheListing, error) {
+	store, err := c.open()
+	if err != nil {
+		return nil, err
+	}
+	return store.List()
 }
 
 // Clear removes every token, state, remembered failure and account.
@@ -114,3 +124,49 @@ func (c *Cache) PutDerived(req *Request, keyOf KeyOf, e *CacheEntry) error {
 	}
 	return t.disk.Put(keyOf(t.kreq), e)
 }
+
+// CacheSealer seals refresh state at rest, as the OS keyring's key does.
+type CacheSealer = cache.Sealer
+
+// CachePermissionError is the error of a cache directory or file that is
+// not safe to use (another owner, access for group or others).
+type CachePermissionError = cache.PermissionError
+
+// Kinds of CacheListing besides CacheKindAccount.
+const (
+	CacheKindAccess   = cache.KindAccess
+	CacheKindState    = cache.KindState
+	CacheKindNegative = cache.KindNegative
+)
+
+// Dir returns the cache directory the Cache uses.
+func (c *Cache) Dir() (string, error) {
+	if c.opts.Dir != "" {
+		return c.opts.Dir, nil
+	}
+	return cache.Dir(c.opts.Getenv)
+}
+
+// Check opens the cache directory, creating it when missing, and checks
+// that it is safe (a *CachePermissionError when it is not).
+func (c *Cache) Check() error {
+	dir, err := c.Dir()
+	if err != nil {
+		return err
+	}
+	_, err = cache.Open(dir, cache.Options{})
+	return err
+}
+
+// LockKeyring takes the lock that serialises creating the keyring's key
+// between keyfob processes.
+func (c *Cache) LockKeyring(ctx context.Context) (func(), error) {
+	store, err := c.open()
+	if err != nil {
+		return nil, err
+	}
+	return store.Lock(ctx, KeyringLockKey, nil)
+}
+
+// CacheKind is the kind of a CacheListing.
+type CacheKind = cache.Kind

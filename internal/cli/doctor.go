@@ -4,11 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/keyfob/keyfob/host"
 	"io"
 	"strings"
 	"time"
 
-	"github.com/keyfob/keyfob/host/cache"
 	"github.com/keyfob/keyfob/host/keyring"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -56,7 +56,7 @@ type doctor struct {
 	// timeout bounds each network probe.
 	timeout time.Duration
 	// keyring asks the OS keyring; keyring.Sealer outside tests.
-	keyring func(context.Context, keyring.Options) (cache.Sealer, keyring.Status)
+	keyring func(context.Context, keyring.Options) (host.CacheSealer, keyring.Status)
 	report  doctorReport
 }
 

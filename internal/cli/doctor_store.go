@@ -9,14 +9,14 @@ import (
 	"os"
 	"strings"
 
-	"github.com/keyfob/keyfob/host/cache"
 	"github.com/keyfob/keyfob/host/keyring"
 )
 
 // checkCache checks the cache directory and its files without creating
 // anything; it returns the cache when the directory exists and is safe.
-func (d *doctor) checkCache() *cache.Cache {
-	dir, err := cache.Dir(d.env.Getenv)
+func (d *doctor) checkCache() *host.Cache {
+	c := d.env.adminCache()
+	dir, err := c.Dir()
 	if err != nil {
 		d.fail("cache", err.Error(), "set KEYFOB_CACHE_DIR or HOME")
 		return nil
@@ -26,8 +26,8 @@ func (d *doctor) checkCache() *cache.Cache {
 		d.pass("cache", dir+" does not exist yet; keyfob creates it with mode 0700")
 		return nil
 	}
-	c, err := cache.Open(dir, cache.Options{})
-	var pe *cache.PermissionError
+	err = c.Check()
+	var pe *host.CachePermissionError
 	switch {
 	case errors.As(err, &pe):
 		d.fail("cache", pe.Path+" "+pe.Problem, pe.Fix)
@@ -36,7 +36,7 @@ func (d *doctor) checkCache() *cache.Cache {
 		d.fail("cache", err.Error(), "check the directory's permissions, or set KEYFOB_CACHE_DIR")
 		return nil
 	}
-	list, err := c.List()
+	list, err := c.Entries()
 	if err != nil {
 		d.fail("cache", err.Error(), "check the directory's permissions")
 		return nil
@@ -46,8 +46,8 @@ func (d *doctor) checkCache() *cache.Cache {
 }
 
 // reportCache reports the entries, and each file that cannot be used.
-func (d *doctor) reportCache(dir string, list []cache.Listing) {
-	counts := map[cache.Kind]int{}
+func (d *doctor) reportCache(dir string, list []host.CacheListing) {
+	counts := map[host.CacheKind]int{}
 	bad := 0
 	for _, l := range list {
 		counts[l.Kind]++
@@ -62,15 +62,15 @@ func (d *doctor) reportCache(dir string, list []cache.Listing) {
 		d.fail("cache", problem, fix)
 	}
 	if bad == 0 {
-		d.pass("cache", fmt.Sprintf("%s: %s, %s, %s", dir, plural(counts[cache.KindAccess], "access token"),
-			plural(counts[cache.KindState], "refresh state"), plural(counts[cache.KindNegative], "remembered failure")))
+		d.pass("cache", fmt.Sprintf("%s: %s, %s, %s", dir, plural(counts[host.CacheKindAccess], "access token"),
+			plural(counts[host.CacheKindState], "refresh state"), plural(counts[host.CacheKindNegative], "remembered failure")))
 	}
 }
 
 // checkKeyring asks the OS keyring as a token request does ($KEYFOB_KEYRING
 // decides), creating keyfob's key there if it has none — what the next
 // token request would do anyway.
-func (d *doctor) checkKeyring(ctx context.Context, c *cache.Cache) {
+func (d *doctor) checkKeyring(ctx context.Context, c *host.Cache) {
 	mode, err := keyring.ParseMode(d.env.Getenv("KEYFOB_KEYRING"))
 	if err != nil {
 		d.fail("keyring", "KEYFOB_KEYRING: "+err.Error(), "set KEYFOB_KEYRING to auto, off or require")
@@ -78,7 +78,7 @@ func (d *doctor) checkKeyring(ctx context.Context, c *cache.Cache) {
 	}
 	opts := keyring.Options{Mode: mode}
 	if c != nil {
-		opts.Lock = func(ctx context.Context) (func(), error) { return c.Lock(ctx, host.KeyringLockKey, nil) }
+		opts.Lock = c.LockKeyring
 	}
 	_, st := d.keyring(ctx, opts)
 	backend := st.Backend
