@@ -121,7 +121,7 @@ func TestSurvivesKilledPlugin(t *testing.T) {
 	out, w := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"-keyfob", bin, "-provider", "client_credentials",
+		done <- run(ctx, []string{"-keyfob", bin, "-cache", filepath.Join(t.TempDir(), "cache"), "-provider", "client_credentials",
 			"-config", "token_url=" + srv.URL + "/token", "-config", "client_id=" + srv.clientID,
 			"-config", "client_secret=env:HOST_GO_TEST_SECRET", "-config", "client_auth=client_secret_basic",
 			"-api", srv.URL + "/api", "-every", "200ms", "-min-validity", "500ms"}, w, io.Discard)

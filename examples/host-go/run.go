@@ -14,12 +14,14 @@ import (
 
 	"github.com/hashicorp/go-hclog"
 	"github.com/keyfob/keyfob/host"
+	"github.com/keyfob/keyfob/host/cache"
 	"github.com/keyfob/keyfob/plugin"
 )
 
 // options are the command line's settings.
 type options struct {
 	keyfob, sha256, provider, api string
+	cacheDir, profile             string
 	config                        map[string]string
 	scopes                        []string
 	every, minValidity            time.Duration
@@ -33,14 +35,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := host.ResolveConfig(o.config) // env:/file: references, resolved here
-	if err != nil {
-		return err
-	}
 	logger := hclog.New(&hclog.LoggerOptions{Name: "host-go", Output: stderr, Level: plugin.ParseLevel(os.Getenv("KEYFOB_LOG"))})
 	sup := host.NewSupervisor(host.Options{Path: o.keyfob, SHA256: o.sha256, Logger: logger})
 	defer sup.Close()
-	keeper := host.NewKeeper(sup, host.Request{Provider: o.provider, Config: cfg, Scopes: o.scopes},
+	// The disk cache the CLI uses: tokens other runs and keyfob itself
+	// stored are served from it, and its references (env:, file:) are
+	// resolved there, not here.
+	shared := host.NewCache(sup, host.CacheOptions{Dir: o.cacheDir, Profile: o.profile, Messages: stderr, Logger: logger})
+	keeper := host.NewKeeper(shared, host.Request{Provider: o.provider, Config: o.config, Scopes: o.scopes},
 		host.KeeperOptions{MinValidity: o.minValidity, Logger: logger})
 	defer keeper.Close()
 	client := keeper.HTTPClient(ctx)
@@ -100,6 +102,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.StringVar(&o.sha256, "sha256", "", "expected SHA-256 of the keyfob executable")
 	fs.StringVar(&o.provider, "provider", "", "grant provider, e.g. client_credentials (required)")
 	fs.StringVar(&o.api, "api", "", "URL to GET with the token (required)")
+	fs.StringVar(&o.cacheDir, "cache", "", "token cache directory, shared with keyfob's CLI (default: the CLI's, $KEYFOB_CACHE_DIR or ~/.cache/keyfob)")
+	fs.StringVar(&o.profile, "profile", "host-go", "profile name the cached tokens are listed under (keyfob cache list)")
 	fs.Func("config", "profile key as KEY=VALUE (repeatable); secrets as env:NAME or file:PATH", func(s string) error {
 		k, v, ok := strings.Cut(s, "=")
 		if !ok || k == "" {
@@ -120,6 +124,13 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	}
 	if o.every <= 0 {
 		return nil, errors.New("-every must be positive")
+	}
+	if o.cacheDir == "" {
+		dir, err := cache.Dir(os.Getenv)
+		if err != nil {
+			return nil, err
+		}
+		o.cacheDir = dir
 	}
 	if o.keyfob == "" {
 		p, err := exec.LookPath("keyfob")
