@@ -10,10 +10,10 @@ import (
 	"github.com/keyfob/keyfob/host/cache"
 	"github.com/keyfob/keyfob/host/docker"
 	"github.com/keyfob/keyfob/host/git"
+	"github.com/keyfob/keyfob/host/jwtexp"
 	"github.com/keyfob/keyfob/host/kubectl"
 	"github.com/keyfob/keyfob/host/terraform"
 	"github.com/keyfob/keyfob/internal/config"
-	"github.com/keyfob/keyfob/internal/jwtexp"
 	"github.com/keyfob/keyfob/internal/tokenkey"
 )
 
