@@ -56,7 +56,7 @@ func TestFrontHelpersAreStdlibOnly(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs go list")
 	}
-	helpers := []string{module + "/plugin/errdefs", module + "/host/jwtexp"}
+	helpers := []string{module + "/plugin/errdefs", module + "/host/jwtexp", module + "/host/keyspec"}
 	for pkg, deps := range goListDeps(t, helpers...) {
 		for _, dep := range deps {
 			if first, _, _ := strings.Cut(dep, "/"); strings.Contains(first, ".") {
