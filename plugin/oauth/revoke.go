@@ -11,8 +11,10 @@ import (
 
 // Token type hints of RFC 7009 §2.1.
 const (
+	// HintRefreshToken says the token to revoke is a refresh token.
 	HintRefreshToken = "refresh_token"
-	HintAccessToken  = "access_token"
+	// HintAccessToken says the token to revoke is an access token.
+	HintAccessToken = "access_token"
 )
 
 // ErrUnsupportedTokenType is what Revoke's error wraps when the server
