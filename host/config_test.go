@@ -103,25 +103,6 @@ func TestDefaultEnvAllowListHasNoSecrets(t *testing.T) {
 	}
 }
 
-func TestIsSecretKey(t *testing.T) {
-	t.Parallel()
-	tests := map[string]bool{
-		"client_secret": true, "password": true, "client_certificate_password": true, "refresh_token": true,
-		"assertion": true, "subject_token": true, "actor_token": true, "my_secret": true, "pfx_password": true,
-		"id_token": true, "github_app_private_key": true, "x_api_key": true, "client_id": false, "tenant": false, "scopes": false, "token_url": false,
-		"secret": false, "username": false, "client_certificate": false, "token_type": false,
-		"github_app_id": false, "key": false,
-	}
-	for key, want := range tests {
-		t.Run(key, func(t *testing.T) {
-			t.Parallel()
-			if got := IsSecretKey(key); got != want {
-				t.Errorf("IsSecretKey(%q) = %v, want %v", key, got, want)
-			}
-		})
-	}
-}
-
 // TestResolveConfig sets a variable for its subtests, so it is not
 // parallel itself; its subtests are.
 func TestResolveConfig(t *testing.T) {

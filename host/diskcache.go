@@ -3,6 +3,7 @@ package host
 import (
 	"context"
 	"fmt"
+	"github.com/keyfob/keyfob/host/keyspec"
 	"io"
 	"maps"
 	"os"
@@ -36,8 +37,8 @@ type CacheOptions struct {
 	// os.Getenv. An empty value counts as unset.
 	Getenv func(string) string
 	// IsSecret tells secret-valued keys apart, which enter cache keys only
-	// as a keyed fingerprint; nil means IsSecretKey. Keys match the CLI's
-	// for a classifier that agrees with its own (keyfob's built-in keys).
+	// as a keyed fingerprint; nil means keyspec.IsSecret, the classifier
+	// the CLI uses, so a Go host and keyfob share cache entries.
 	IsSecret func(string) bool
 	// Interactive says that the provider may sign a person in: a call
 	// then waits as long as a sign-in may last (15 minutes) for its own
@@ -111,7 +112,7 @@ func NewCache(g TokenGetter, opts CacheOptions) *Cache {
 		opts.Getenv = os.Getenv
 	}
 	if opts.IsSecret == nil {
-		opts.IsSecret = IsSecretKey
+		opts.IsSecret = keyspec.IsSecret
 	}
 	if opts.Messages == nil {
 		opts.Messages = io.Discard

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/keyfob/keyfob/host/keyspec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -128,12 +129,12 @@ func TestCacheKeysAreTheCLIs(t *testing.T) {
 	}
 	req := ccRequest()
 	values := profileValues(req)
-	kreq, err := tokenkey.Keyed(tokenkey.Request{Values: values}, salt, IsSecretKey,
+	kreq, err := tokenkey.Keyed(tokenkey.Request{Values: values}, salt, keyspec.IsSecret,
 		func(k string) (string, bool) { return map[string]string{"S": "s3cret"}[k], k == "S" })
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, ok := store.Get(tokenkey.Access(kreq, IsSecretKey))
+	e, ok := store.Get(tokenkey.Access(kreq, keyspec.IsSecret))
 	if !ok || e.AccessToken != "disk-1" || e.Profile != "cc" || strings.Join(e.Scopes, " ") != "api" {
 		t.Fatalf("entry under the CLI's key: %v, %v", e, ok)
 	}

@@ -2,7 +2,7 @@ package plugin
 
 import (
 	"encoding/json"
-	"github.com/keyfob/keyfob/internal/errdefs"
+	"github.com/keyfob/keyfob/plugin/errdefs"
 	"github.com/keyfob/keyfob/plugin/secretref"
 	"os"
 	"strings"

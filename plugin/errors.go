@@ -3,7 +3,7 @@ package plugin
 import (
 	"errors"
 	"fmt"
-	"github.com/keyfob/keyfob/internal/errdefs"
+	"github.com/keyfob/keyfob/plugin/errdefs"
 	"strings"
 	"time"
 	"unicode"

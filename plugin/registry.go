@@ -19,13 +19,26 @@ type ProviderInfo struct {
 	Interactive bool
 }
 
-// KeyInfo describes one configuration key of a provider.
+// KeyInfo describes one configuration key of a provider. For keyfob's
+// built-in providers it is the one declaration of the key: the host's key
+// table (which keys a profile may hold, their kinds, which are secret) and
+// docs/config.md are generated from it (see package keyspec).
 type KeyInfo struct {
-	Name        string
+	// Name is the key as written in a profile, e.g. "client_id".
+	Name string
+	// Description is one human-readable line.
 	Description string
-	Required    bool
-	Secret      bool
-	List        bool
+	// Required is true when the provider cannot run without the key.
+	Required bool
+	// Secret marks a secret-valued key: a literal, or an env:/file:
+	// reference the host resolves before the call. A third-party plugin's
+	// key is secret when named like one (keyspec.SecretName).
+	Secret bool
+	// List marks a list of strings, carried as JSON array text.
+	List bool
+	// Bool marks a boolean, carried as "true" or "false". It is not sent
+	// over the plugin protocol: only built-in providers' tables use it.
+	Bool bool
 }
 
 // Registry maps provider names to providers. The zero value is empty and

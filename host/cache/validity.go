@@ -3,7 +3,7 @@ package cache
 import (
 	"time"
 
-	"github.com/keyfob/keyfob/internal/jwtexp"
+	"github.com/keyfob/keyfob/host/jwtexp"
 )
 
 const (

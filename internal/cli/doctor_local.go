@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/keyfob/keyfob/host"
+	"github.com/keyfob/keyfob/host/keyspec"
 	"github.com/keyfob/keyfob/host/safefile"
 	"github.com/keyfob/keyfob/internal/config"
 	"github.com/keyfob/keyfob/plugin"
@@ -159,7 +160,7 @@ func (d *doctor) checkSecrets(p *profile) {
 		v := p.Values[k]
 		switch {
 		case v == "":
-		case plugin.IsReference(v) && (config.IsSecret(k) || host.IsSecretKey(k)):
+		case plugin.IsReference(v) && keyspec.ResolvedByHost(k):
 			d.checkReference(k, v)
 		case config.IsSecret(k):
 			d.pass("secret", k+": a literal value in the profile")

@@ -21,15 +21,15 @@ import (
 // it was sent; /.well-known/openid-configuration advertises it.
 type revocationServer struct {
 	*httptest.Server
-	status int
-	mu     sync.Mutex
-	forms  []url.Values
-	users  []string
+	statuses []int // answered in order, the last one repeated
+	mu       sync.Mutex
+	forms    []url.Values
+	users    []string
 }
 
-func startRevocationServer(t *testing.T, status int) *revocationServer {
+func startRevocationServer(t *testing.T, statuses ...int) *revocationServer {
 	t.Helper()
-	s := &revocationServer{status: status}
+	s := &revocationServer{statuses: statuses}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /revoke", func(w http.ResponseWriter, r *http.Request) {
 		_ = r.ParseForm()
@@ -37,10 +37,11 @@ func startRevocationServer(t *testing.T, status int) *revocationServer {
 		s.mu.Lock()
 		s.forms = append(s.forms, r.PostForm)
 		s.users = append(s.users, user+":"+pass)
+		status := s.statuses[min(len(s.forms), len(s.statuses))-1]
 		s.mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(s.status)
-		if s.status != http.StatusOK {
+		w.WriteHeader(status)
+		if status != http.StatusOK {
 			_, _ = w.Write([]byte(`{"error":"invalid_client","error_description":"bad secret"}`))
 		}
 	})
@@ -128,21 +129,46 @@ func TestLogout(t *testing.T) {
 // with basic authentication "user:password".
 func checkRevocation(t *testing.T, srv *revocationServer, revoked bool, basic string) {
 	t.Helper()
+	attempts := 0
+	if revoked {
+		attempts = 1
+	}
+	checkRevocations(t, srv, attempts, basic)
+}
+
+// checkRevocations checks that an RFC 7009 endpoint got attempts
+// identical requests, with basic authentication "user:password".
+func checkRevocations(t *testing.T, srv *revocationServer, attempts int, basic string) {
+	t.Helper()
 	srv.mu.Lock()
 	defer srv.mu.Unlock()
-	if !revoked {
-		if len(srv.forms) != 0 {
-			t.Errorf("revocation requests: %v", srv.forms)
-		}
-		return
+	var wantForms []url.Values
+	var wantUsers []string
+	for range attempts {
+		wantForms = append(wantForms, url.Values{"token": {"rt-1"}, "token_type_hint": {"refresh_token"}, "client_id": {"cli"}})
+		wantUsers = append(wantUsers, basic)
 	}
-	want := []url.Values{{"token": {"rt-1"}, "token_type_hint": {"refresh_token"}, "client_id": {"cli"}}}
-	if diff := cmp.Diff(want, srv.forms); diff != "" {
+	if diff := cmp.Diff(wantForms, srv.forms); diff != "" {
 		t.Errorf("revocation requests (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{basic}, srv.users); diff != "" {
+	if diff := cmp.Diff(wantUsers, srv.users); diff != "" {
 		t.Errorf("client authentication (-want +got):\n%s", diff)
 	}
+}
+
+// A revocation endpoint that is briefly down is tried again, as the
+// token endpoint is: logout goes through the one token client.
+func TestLogoutRetriesRevocation(t *testing.T) {
+	t.Parallel()
+	srv := startRevocationServer(t, http.StatusServiceUnavailable, http.StatusOK)
+	env, values := deviceCodeProfile(t, "client_secret = \"env:DC_SECRET\"\nrevocation_url = \""+srv.URL+"/revoke\"\n")
+	env["DC_SECRET"] = "s3cret"
+	seedSignedIn(t, openTestCache(t, env), values)
+	stdout, stderr, code := run(t, env, "logout", "-p", "dc")
+	if code != ExitOK || stdout != "" || !strings.Contains(stderr, "has been revoked") {
+		t.Fatalf("exit %d, stdout %q, stderr %q; want the token revoked on the second attempt", code, stdout, stderr)
+	}
+	checkRevocations(t, srv, 2, "cli:s3cret")
 }
 
 func TestLogoutAll(t *testing.T) {

@@ -3,12 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
-	"fmt"
-	"io"
 	"net/http"
-	"net/url"
-	"strings"
-	"time"
 
 	"github.com/keyfob/keyfob/host"
 	"github.com/keyfob/keyfob/plugin"
@@ -36,19 +31,32 @@ func (e *Env) revokeRefreshToken(ctx context.Context, p *profile, state []byte) 
 		return false, err
 	}
 	cfg := plugin.Config(resolved)
-	hc, err := oauth.HTTPClientFromConfig(cfg)
+	c, ep, err := revocationClient(ctx, cfg)
 	if err != nil {
 		return false, err
+	}
+	return true, c.Revoke(ctx, ep.Revocation, plugin.NewSecret(rt), oauth.HintRefreshToken)
+}
+
+// revocationClient builds the profile's token client (its client
+// authentication, whose assertion audience stays the token endpoint, and
+// its TLS settings) and resolves its endpoints, the revocation_url key
+// winning over discovery.
+func revocationClient(ctx context.Context, cfg plugin.Config) (*oauth.Client, endpoint.Endpoints, error) {
+	auth, err := oauth.AuthFromConfig(cfg)
+	if err != nil {
+		return nil, endpoint.Endpoints{}, err
+	}
+	hc, err := oauth.HTTPClientFromConfig(cfg)
+	if err != nil {
+		return nil, endpoint.Endpoints{}, err
 	}
 	ep, err := revocationEndpoints(ctx, cfg, hc)
 	if err != nil {
-		return false, err
+		return nil, ep, err
 	}
-	req, err := revocationRequest(ctx, cfg, ep, rt)
-	if err != nil {
-		return false, err
-	}
-	return true, sendRevocation(hc, req, e.Now())
+	c := &oauth.Client{TokenURL: ep.Token, ClientID: cfg.String("client_id"), Auth: auth, Issuer: ep.Issuer, HTTPClient: hc}
+	return c, ep, nil
 }
 
 // revocationEndpoints resolves the profile's endpoints, the revocation_url
@@ -64,54 +72,5 @@ func revocationEndpoints(ctx context.Context, cfg plugin.Config, hc *http.Client
 	if ep.Revocation == "" {
 		return ep, errNoRevocation
 	}
-	return ep, oauth.CheckURL(ep.Revocation)
-}
-
-// revocationRequest builds the POST: token and token_type_hint, client_id,
-// and the client authentication (an assertion's audience is still the
-// token endpoint, as for every other endpoint of the server).
-func revocationRequest(ctx context.Context, cfg plugin.Config, ep endpoint.Endpoints, rt string) (*http.Request, error) {
-	auth, err := oauth.AuthFromConfig(cfg)
-	if err != nil {
-		return nil, err
-	}
-	id := cfg.String("client_id")
-	ar := &oauth.AuthRequest{Form: url.Values{"token": {rt}, "token_type_hint": {"refresh_token"}},
-		Header: http.Header{}, TokenURL: ep.Token, ClientID: id, Issuer: ep.Issuer}
-	if id != "" {
-		ar.Form.Set("client_id", id)
-	}
-	if err := auth.Apply(ctx, ar); err != nil {
-		return nil, err
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ep.Revocation, strings.NewReader(ar.Form.Encode()))
-	if err != nil {
-		return nil, plugin.Configf("revocation URL %s: %v", ep.Revocation, err)
-	}
-	for k, v := range ar.Header {
-		req.Header[k] = v
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Accept", "application/json")
-	return req, nil
-}
-
-// sendRevocation posts req; 200 is success (RFC 7009 §2.2), anything
-// else the server's OAuth error.
-func sendRevocation(hc *http.Client, req *http.Request, now time.Time) error {
-	resp, err := hc.Do(req)
-	if err != nil {
-		return fmt.Errorf("%s: %v: %w", req.URL.Host, err, plugin.ErrUnavailable)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if resp.StatusCode == http.StatusOK {
-		return nil
-	}
-	_, err = oauth.ParseTokenResponse(body, resp.StatusCode, now)
-	var oe *plugin.OAuthError
-	if errors.As(err, &oe) {
-		oe.Host = req.URL.Host
-	}
-	return err
+	return ep, nil
 }

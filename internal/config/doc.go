@@ -21,15 +21,18 @@
 //
 // # Keys
 //
-// The keys a profile may hold are the table Keys (CONTRACT §4) plus any a
-// provider adds with RegisterKey; keys starting with "x_" are always
+// The keys a profile may hold are the table Keys (CONTRACT §4), built from
+// host/keyspec (the host's own keys and every built-in provider's, as its
+// ProviderInfo declares them), plus any added with RegisterKey; keys
+// starting with "x_" are always
 // accepted (at the top level they are ignored). A profile that names a
 // plugin (plugin = "NAME" or a path) also accepts any other lowercase
 // identifier (PluginKey), since only the plugin knows its provider's keys
 // (github_app_id, say) and asking it would mean starting it on every
 // load; the plugin itself reports a key it misses. A plugin key named like
 // a secret (ending in _secret, _password, _token or _key) is secret-valued
-// (IsSecret). In any other profile an unknown key is an error that names
+// (IsSecret, which is keyspec.IsSecret: one classifier for the host, this
+// package and the cache keys). In any other profile an unknown key is an error that names
 // the file, the line and the closest known key. Errors are one line and
 // wrap errdefs.ErrConfig, so they map to exit code 2.
 //

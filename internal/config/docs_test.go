@@ -21,7 +21,8 @@ var updateDocs = flag.Bool("update-docs", false, "rewrite the generated tables o
 var configDoc = filepath.Join("..", "..", "docs", "config.md")
 
 // TestConfigDocs fails when docs/config.md's key tables differ from
-// config.Keys and the built-in providers' keys. Fix it with
+// config.Keys and the built-in providers' keys, both generated from the
+// registry (host/keyspec). Fix it with
 //
 //	go test ./internal/config -run TestConfigDocs -update-docs
 func TestConfigDocs(t *testing.T) {
@@ -57,16 +58,19 @@ func TestConfigDocs(t *testing.T) {
 }
 
 // TestProviderKeysAreKnown: every key a built-in provider reads can be
-// written in a profile (an unknown key is refused when the file is read).
+// written in a profile (an unknown key is refused when the file is read),
+// with the kinds its ProviderInfo gives it.
 func TestProviderKeysAreKnown(t *testing.T) {
 	t.Parallel()
 	for _, p := range all.Registry().Providers() {
 		for _, k := range p.Keys {
-			if !config.Known(k.Name) {
-				t.Errorf("provider %s reads key %s, which config.Keys lacks", p.Name, k.Name)
+			spec, ok := config.Lookup(k.Name)
+			if !ok {
+				t.Errorf("provider %s reads key %s, which config.Keys lacks (run go test ./host/keyspec -update)", p.Name, k.Name)
 			}
-			if spec, _ := config.Lookup(k.Name); k.Secret && !spec.Secret {
-				t.Errorf("provider %s: key %s is secret, but config.Keys does not say so", p.Name, k.Name)
+			if kinds := [3]bool{k.Secret, k.List, k.Bool}; kinds != [3]bool{spec.Secret, spec.List, spec.Bool} {
+				t.Errorf("provider %s: key %s is {secret list bool} %v, but config.Keys says %v", p.Name, k.Name,
+					kinds, [3]bool{spec.Secret, spec.List, spec.Bool})
 			}
 		}
 	}
@@ -103,7 +107,7 @@ func replaceSection(doc, name, body string) (string, error) {
 // keysTable renders config.Keys.
 func keysTable() string {
 	var b strings.Builder
-	b.WriteString("| Key | Kind | Description |\n|---|---|---|\n")
+	b.WriteString("| Key | Kind | Read by | Description |\n|---|---|---|---|\n")
 	for _, k := range config.Keys {
 		kind := "string"
 		switch {
@@ -115,7 +119,11 @@ func keysTable() string {
 		if k.Secret {
 			kind += ", secret"
 		}
-		fmt.Fprintf(&b, "| `%s` | %s | %s |\n", k.Name, kind, cell(k.Description))
+		readBy := "keyfob"
+		if len(k.Providers) > 0 {
+			readBy = strings.Join(k.Providers, ", ")
+		}
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", k.Name, kind, readBy, cell(k.Description))
 	}
 	return b.String()
 }
@@ -147,6 +155,9 @@ func describeKey(k plugin.KeyInfo) string {
 	}
 	if k.List {
 		notes = append(notes, "list")
+	}
+	if k.Bool {
+		notes = append(notes, "true or false")
 	}
 	if len(notes) == 0 {
 		return k.Description

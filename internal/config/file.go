@@ -7,7 +7,7 @@ import (
 	"strings"
 
 	"github.com/keyfob/keyfob/host/safefile"
-	"github.com/keyfob/keyfob/internal/errdefs"
+	"github.com/keyfob/keyfob/plugin/errdefs"
 )
 
 // File is a parsed configuration file. The zero File (no profiles) is

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/keyfob/keyfob/host/safefile"
-	"github.com/keyfob/keyfob/internal/errdefs"
+	"github.com/keyfob/keyfob/plugin/errdefs"
 )
 
 // loadWithin is Load(path), failing the test if it takes more than 10 s

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/keyfob/keyfob/internal/errdefs"
+	"github.com/keyfob/keyfob/plugin/errdefs"
 )
 
 // flagAliases are flag spellings that differ from their key's: CONTRACT §5

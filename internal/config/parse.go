@@ -10,7 +10,7 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/keyfob/keyfob/internal/errdefs"
+	"github.com/keyfob/keyfob/plugin/errdefs"
 	"github.com/pelletier/go-toml/v2"
 	"github.com/pelletier/go-toml/v2/unstable"
 )

@@ -6,7 +6,7 @@ import (
 	"maps"
 	"strings"
 
-	"github.com/keyfob/keyfob/internal/errdefs"
+	"github.com/keyfob/keyfob/plugin/errdefs"
 )
 
 // EnvironmentProfile is the profile used when none is selected or

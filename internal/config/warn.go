@@ -10,7 +10,7 @@ import (
 	"slices"
 	"sync/atomic"
 
-	"github.com/keyfob/keyfob/internal/errdefs"
+	"github.com/keyfob/keyfob/plugin/errdefs"
 )
 
 // LiteralSecretWarning returns a one-line warning when the file at path

@@ -18,6 +18,6 @@
 // that reads these variables (CONTRACT §8). Presets expand here, not in a
 // plugin, because the host needs their hosts for host matching and their
 // scopes for cache keys. The package imports only the standard library and
-// internal/errdefs, so the lean front executable may use it on the
+// plugin/errdefs, so the lean front executable may use it on the
 // cache-hit path.
 package entraprofile

@@ -5,7 +5,7 @@ import (
 	"maps"
 	"os"
 
-	"github.com/keyfob/keyfob/internal/errdefs"
+	"github.com/keyfob/keyfob/plugin/errdefs"
 )
 
 // Profile keys Expand reads or fills.

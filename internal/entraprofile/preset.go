@@ -3,7 +3,7 @@ package entraprofile
 import (
 	"strings"
 
-	"github.com/keyfob/keyfob/internal/errdefs"
+	"github.com/keyfob/keyfob/plugin/errdefs"
 )
 
 // Preset is a named set of defaults for a common Microsoft resource: the

@@ -287,6 +287,7 @@ func TestInputLimit(t *testing.T) {
 // tokens exactly as the plugin side does.
 var frontPluginPackages = map[string]bool{
 	"github.com/keyfob/keyfob/plugin/secretref": true, "github.com/keyfob/keyfob/plugin/bearer": true,
+	"github.com/keyfob/keyfob/plugin/errdefs": true,
 }
 
 // TestFrontLinksNoHeavyPackages keeps the front lean: it must answer a

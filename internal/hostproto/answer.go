@@ -11,10 +11,10 @@ import (
 	"github.com/keyfob/keyfob/host/cache/tokenkey"
 	"github.com/keyfob/keyfob/host/docker"
 	"github.com/keyfob/keyfob/host/git"
+	"github.com/keyfob/keyfob/host/jwtexp"
 	"github.com/keyfob/keyfob/host/kubectl"
 	"github.com/keyfob/keyfob/host/terraform"
 	"github.com/keyfob/keyfob/internal/config"
-	"github.com/keyfob/keyfob/internal/jwtexp"
 )
 
 // DefaultUsername is the user name reported with a token to git and

@@ -36,7 +36,8 @@
 //     never retried. What is left after retries is classified for
 //     plugin.KindOf, so the host can pick an exit code. [Client.Post]
 //     sends a form to another endpoint of the server (the device
-//     authorization endpoint) with the same authentication and retries.
+//     authorization endpoint) with the same authentication and retries,
+//     and [Client.Revoke] revokes a token there (RFC 7009).
 //
 // Nothing secret is ever logged: log lines carry the endpoint host, the HTTP
 // status, the OAuth error code, Entra's request ids, the attempt number and

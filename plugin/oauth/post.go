@@ -33,6 +33,21 @@ func (c *Client) Post(ctx context.Context, endpoint string, form url.Values) ([]
 
 // postOnce sends one attempt of Post.
 func (c *Client) postOnce(ctx context.Context, endpoint, host string, form url.Values, n int) ([]byte, error) {
+	resp, err := c.send(ctx, endpoint, host, form, n)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { _ = resp.Body.Close() }()
+	body, err := c.readAnswer(ctx, host, resp)
+	if err != nil {
+		c.logFailure(host, n, err)
+	}
+	return body, err
+}
+
+// send builds attempt n of a POST of form to endpoint and sends it; a
+// transport failure comes back classified and logged.
+func (c *Client) send(ctx context.Context, endpoint, host string, form url.Values, n int) (*http.Response, error) {
 	req, err := c.newRequest(ctx, endpoint, form)
 	if err != nil {
 		return nil, err
@@ -44,12 +59,7 @@ func (c *Client) postOnce(ctx context.Context, endpoint, host string, form url.V
 		c.logFailure(host, n, err)
 		return nil, err
 	}
-	defer func() { _ = resp.Body.Close() }()
-	body, err := c.readAnswer(ctx, host, resp)
-	if err != nil {
-		c.logFailure(host, n, err)
-	}
-	return body, err
+	return resp, nil
 }
 
 // readAnswer is interpret for an endpoint other than the token endpoint:

@@ -27,8 +27,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/keyfob/keyfob/internal/errdefs"
-	"github.com/keyfob/keyfob/internal/jwtexp"
+	"github.com/keyfob/keyfob/host/jwtexp"
+	"github.com/keyfob/keyfob/plugin/errdefs"
 )
 
 // RefreshToken is an ACR refresh token.

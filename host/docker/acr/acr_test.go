@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/keyfob/keyfob/internal/errdefs"
+	"github.com/keyfob/keyfob/plugin/errdefs"
 )
 
 // fakeACR is a fake of the documented /oauth2/exchange API: it accepts

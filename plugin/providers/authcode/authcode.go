@@ -26,7 +26,7 @@ var Info = plugin.ProviderInfo{
 	Keys: append(append([]plugin.KeyInfo{
 		{Name: KeyRedirectURI, Description: "redirect URI (default http://localhost:PORT/ on an ephemeral port)"},
 		{Name: KeyRedirectMode, Description: "loopback (default) or paste (show the URL, paste the final address back)"},
-		{Name: KeyNoBrowser, Description: "true: show the sign-in URL without opening a browser"},
+		{Name: KeyNoBrowser, Bool: true, Description: "show the sign-in URL instead of opening a browser"},
 		{Name: KeyDomainHint, Description: "domain_hint for the sign-in page"},
 		{Name: KeyPrompt, Description: "OIDC prompt: login, consent, select_account or none"},
 		{Name: "authorization_url", Description: "authorization endpoint (or authority / issuer)"},

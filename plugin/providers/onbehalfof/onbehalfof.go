@@ -32,7 +32,7 @@ const Name = "on_behalf_of"
 var Info = plugin.ProviderInfo{
 	Name:        Name,
 	Description: "Entra on-behalf-of: exchange an incoming token for one to a downstream API",
-	Keys: []plugin.KeyInfo{
+	Keys: append([]plugin.KeyInfo{
 		{Name: "client_id", Required: true, Description: "the middle-tier API's application (client) id"},
 		{Name: "authority", Required: true, Description: "Entra authority with a tenant, https://HOST/TENANT"},
 		{Name: "assertion", Required: true, Secret: true, Description: "the incoming access token (env: or file: reference)"},
@@ -40,7 +40,7 @@ var Info = plugin.ProviderInfo{
 		{Name: "client_certificate", Description: "PEM or PFX certificate for a client assertion"},
 		{Name: "scopes", List: true, Description: "downstream scopes, e.g. https://graph.microsoft.com/.default"},
 		{Name: "requested_token_type", Description: "urn:ietf:params:oauth:token-type:saml2 or saml1 for a SAML token"},
-	},
+	}, grant.SetupKeys()...),
 }
 
 // Provider implements plugin.Provider. The zero value is ready to use and

@@ -2,9 +2,7 @@ package workloadidentity
 
 import (
 	"context"
-	"errors"
 	"github.com/keyfob/keyfob/plugin/secretref"
-	"io/fs"
 	"net/http"
 	"net/url"
 	"strings"
@@ -100,14 +98,6 @@ func (s fileSource) assertion(context.Context) (plugin.Secret, error) {
 	return plugin.NewSecret(jwt), nil
 }
 
-// pathCause strips the *fs.PathError, whose text repeats the path.
-func pathCause(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
 
 // requestEndpoint reads and checks the OIDC request URL and its bearer
 // token, shared by the GitHub and Azure Pipelines sources.

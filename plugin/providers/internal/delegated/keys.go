@@ -18,7 +18,7 @@ const (
 // Keys describes the keys of this package, for plugin.ProviderInfo.
 func Keys() []plugin.KeyInfo {
 	return []plugin.KeyInfo{
-		{Name: KeyOIDCScopes, Description: `add "offline_access openid profile" to the scopes (default true)`},
+		{Name: KeyOIDCScopes, Bool: true, Description: `add "offline_access openid profile" to the scopes (default true)`},
 		{Name: KeyLoginHint, Description: "user name to pre-fill at sign-in"},
 	}
 }

@@ -1,7 +1,8 @@
 // Package errdefs holds keyfob's error sentinels and the few helpers that
-// both the lean front executable and the plugin SDK need. It imports only
-// the standard library, so packages on the cache-hit path can use it
-// without linking gRPC; package plugin re-exports everything here.
+// both the plugin SDK and the host side need, down to the lean front
+// executable. It imports only the standard library, so packages on the
+// cache-hit path can use it without linking gRPC; package plugin
+// re-exports everything here, and plugin authors should use those names.
 package errdefs
 
 import (
