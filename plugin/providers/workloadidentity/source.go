@@ -98,7 +98,6 @@ func (s fileSource) assertion(context.Context) (plugin.Secret, error) {
 	return plugin.NewSecret(jwt), nil
 }
 
-
 // requestEndpoint reads and checks the OIDC request URL and its bearer
 // token, shared by the GitHub and Azure Pipelines sources.
 func requestEndpoint(cfg plugin.Config, what string) (*url.URL, plugin.Secret, error) {
