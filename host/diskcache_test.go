@@ -21,11 +21,10 @@ import (
 // 1) is "disk-n" with state "state-n", valid for an hour; err, when set,
 // fails every call. It records the requests it gets.
 type diskGetter struct {
-	err    error
-	asks   func(ctx context.Context) // called during each call, e.g. to ask a person
-	mu     sync.Mutex
-	got    []Request
-	noLife bool
+	err  error
+	asks func(ctx context.Context) // called during each call, e.g. to ask a person
+	mu   sync.Mutex
+	got  []Request
 }
 
 func (g *diskGetter) GetToken(ctx context.Context, req *Request) (*Token, error) {
