@@ -20,7 +20,8 @@ type File struct {
 	// DefaultSource is where default_profile is written.
 	DefaultSource Source
 
-	profiles map[string]*Profile
+	profiles map[string]*Profile // read by quickParse or the general path
+	plain    *plainIndex         // or by plainParse: built when asked for
 }
 
 // MaxFileSize bounds the configuration file: a larger file (or
@@ -62,9 +63,17 @@ func (f *File) ProfileNames() []string {
 	if f == nil {
 		return nil
 	}
-	names := make([]string, 0, len(f.profiles))
-	for name := range f.profiles {
-		names = append(names, name)
+	var names []string
+	if f.plain != nil {
+		names = make([]string, 0, len(f.plain.profiles))
+		for _, p := range f.plain.profiles {
+			names = append(names, p.name)
+		}
+	} else {
+		names = make([]string, 0, len(f.profiles))
+		for name := range f.profiles {
+			names = append(names, name)
+		}
 	}
 	sort.Strings(names)
 	return names
@@ -75,15 +84,45 @@ func (f *File) ProfileNames() []string {
 // An unknown name is a configuration error that lists the configured
 // profiles.
 func (f *File) Profile(name string) (*Profile, error) {
-	if f != nil {
-		if p, ok := f.profiles[name]; ok {
-			return p.clone(), nil
-		}
+	if p, ok, err := f.find(name); ok || err != nil {
+		return p, err
 	}
 	if name == EnvironmentProfile {
 		return environmentProfile(), nil
 	}
 	return nil, f.unknownProfile(name)
+}
+
+// find returns a copy of the configured profile name, false when there
+// is none.
+func (f *File) find(name string) (*Profile, bool, error) {
+	if f == nil {
+		return nil, false, nil
+	}
+	if f.plain == nil {
+		if p, ok := f.profiles[name]; ok {
+			return p.clone(), true, nil
+		}
+		return nil, false, nil
+	}
+	i, ok := f.plain.byName[name]
+	if !ok {
+		return nil, false, nil
+	}
+	if p, ok := f.plain.build(f.Path, int(i)); ok {
+		return p, true, nil
+	}
+	return f.reparse(name) // not reached: plainParse checked every key
+}
+
+// reparse finds the profile name by the general path, in case a profile
+// plainParse accepted does not build.
+func (f *File) reparse(name string) (*Profile, bool, error) {
+	g, err := parseGeneral(f.Path, []byte(f.plain.text))
+	if err != nil {
+		return nil, false, err
+	}
+	return g.find(name)
 }
 
 // unknownProfile is the error for a profile that is not configured.

@@ -26,6 +26,9 @@ var topLevelKeys = []string{keyDefaultProfile, keyProfiles}
 // Parse parses data as the configuration file at path; path is used only
 // in error messages and Sources. Errors are as for Load.
 func Parse(path string, data []byte) (*File, error) {
+	if f, ok := plainParse(path, data); ok {
+		return f, nil
+	}
 	if f, ok := quickParse(path, data); ok {
 		return f, nil
 	}

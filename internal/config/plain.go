@@ -1,0 +1,661 @@
+package config
+
+import (
+	"bytes"
+	"math"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/pelletier/go-toml/v2/unstable"
+)
+
+// plainParse is the first of Parse's three paths, for the shape nearly
+// every configuration has (the one quickParse takes). It reads the file
+// once, line by line, checking every key and value as the general path
+// would, but builds nothing but an index of the profiles: a profile's
+// Values are built when File.Profile asks for it, host matching reads
+// only the hosts keys (File.EachHosts), so a cache hit with ten thousand
+// profiles costs little more than one with one. It reads natively
+//
+//   - blank lines, comments, and a key = value or [profiles.NAME] line
+//     followed by spaces, tabs and a comment;
+//   - bare keys; bare or quoted profile names without escapes;
+//   - values that are strings without escapes, true, false, decimal
+//     integers and one-line lists of such strings;
+//
+// and hands any other key = value line (quoted key, escapes, multi-line
+// string or list, inline table) to go-toml's parser, as quickParse
+// reads it. It reports false for anything else, or anything the general
+// path reports (a test and a fuzz target compare them), and Parse then
+// tries quickParse and the general path.
+func plainParse(path string, data []byte) (*File, bool) {
+	if len(data) > math.MaxInt32 {
+		return nil, false
+	}
+	s := newPlainScan(path, string(data), data)
+	s.index = &plainIndex{text: s.text, byName: make(map[string]int32, bytes.Count(data, []byte("\n["))+1)}
+	s.f = &File{Path: path, plain: s.index}
+	s.cur = -1
+	if !s.lines() || !s.endProfile(len(s.text)) {
+		return nil, false
+	}
+	return s.f, true
+}
+
+// plainIndex is what plainParse keeps of a file: its text and where each
+// profile is written.
+type plainIndex struct {
+	text     string
+	profiles []plainProfile
+	byName   map[string]int32
+}
+
+// plainProfile is where one profile is written.
+type plainProfile struct {
+	name      string
+	at, line  int32 // offset and line of the name in its header
+	body, end int32 // its keys: from the end of the header to the next header
+	hosts     int32 // offset of its hosts key, -1 when it has none
+	keys      int32 // how many keys it has
+	preset    bool  // it has a preset key
+}
+
+// plainScan is the state of a scan of a whole file (validating, f set) or
+// of one profile's keys (building, f nil).
+type plainScan struct {
+	parser
+	text  string // the document
+	data  []byte // text[base:stop] (or nil until needed), for go-toml's parser
+	base  int
+	i     int // the next byte
+	stop  int // where the scan ends
+	toml  unstable.Parser
+	known map[string]int // builtinIndex
+
+	// Line counting: line is the number of lines before offset counted.
+	line, counted int
+
+	// Validating.
+	f      *File
+	index  *plainIndex
+	top    []string  // top-level keys read
+	cur    int       // the profile being read, -1 at the top level
+	seen   [2]uint64 // its built-in keys, by index in Keys
+	others []string  // its other keys
+	order  []int     // the index in Keys of each of the last key in each place, -1 if none
+	open   bool      // it names a plugin
+
+	val plainValue // the value just read
+
+	// Building.
+	keys  []quickKey
+	items []string // the current list's strings
+}
+
+// newPlainScan starts a scan of text (whose bytes data holds too).
+func newPlainScan(path, text string, data []byte) *plainScan {
+	return &plainScan{parser: parser{path: path}, text: text, data: data, stop: len(text), known: builtinIndex()}
+}
+
+// building reports whether the scan builds one profile's keys.
+func (s *plainScan) building() bool { return s.f == nil }
+
+// lines reads lines up to s.stop.
+func (s *plainScan) lines() bool {
+	t := s.text
+	for s.i < s.stop {
+		s.skipSpace()
+		if s.i >= s.stop {
+			return true
+		}
+		var ok bool
+		switch c := t[s.i]; {
+		case c == '\n' || c == '\r' || c == '#':
+			ok = s.endLine()
+		case c == '[':
+			ok = s.header()
+		default:
+			ok = s.keyValue()
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// skipSpace skips spaces and tabs.
+func (s *plainScan) skipSpace() {
+	for s.i < len(s.text) && (s.text[s.i] == ' ' || s.text[s.i] == '\t') {
+		s.i++
+	}
+}
+
+// endLine reads the end of a line: spaces, an optional comment and a
+// newline, or the end of the document.
+func (s *plainScan) endLine() bool {
+	s.skipSpace()
+	t := s.text
+	if s.i < len(t) && t[s.i] == '#' && !s.comment() {
+		return false
+	}
+	switch {
+	case s.i == len(t):
+		return true
+	case t[s.i] == '\n':
+		s.i++
+		return true
+	case t[s.i] == '\r' && s.i+1 < len(t) && t[s.i+1] == '\n':
+		s.i += 2
+		return true
+	}
+	return false
+}
+
+// comment skips a comment up to its line's end: printable characters and
+// tabs, as TOML allows.
+func (s *plainScan) comment() bool {
+	t := s.text
+	end := strings.IndexByte(t[s.i:], '\n')
+	if end < 0 {
+		end = len(t)
+	} else {
+		end += s.i
+	}
+	if end > s.i && t[end-1] == '\r' {
+		end--
+	}
+	stop, ok := plainRun(t[:end], s.i+1, 0)
+	s.i = end
+	return ok && stop == end
+}
+
+// header reads a [profiles.NAME] line and starts the profile.
+func (s *plainScan) header() bool {
+	const prefix = "[profiles."
+	if s.building() || !s.endProfile(s.i) || !strings.HasPrefix(s.text[s.i:], prefix) {
+		return false
+	}
+	s.i += len(prefix)
+	at := s.i
+	name, ok := s.name()
+	if !ok || s.i >= len(s.text) || s.text[s.i] != ']' {
+		return false
+	}
+	s.i++
+	if !s.endLine() || strings.TrimSpace(name) == "" {
+		return false
+	}
+	return s.startProfile(name, at)
+}
+
+// name reads a bare or quoted profile name.
+func (s *plainScan) name() (string, bool) {
+	if s.i >= len(s.text) {
+		return "", false
+	}
+	if c := s.text[s.i]; c == '"' || c == '\'' {
+		return s.quoted()
+	}
+	start := s.i
+	for s.i < len(s.text) && bareKeyChar(s.text[s.i]) {
+		s.i++
+	}
+	return s.text[start:s.i], s.i > start
+}
+
+// bareKeyChar reports whether c may be part of a bare key.
+func bareKeyChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
+}
+
+// startProfile records the profile name whose header ends at s.i.
+func (s *plainScan) startProfile(name string, at int) bool {
+	s.cur = len(s.index.profiles)
+	if s.index.byName[name] = int32(s.cur); len(s.index.byName) == s.cur {
+		return false // a profile written twice: the general path reports it
+	}
+	s.index.profiles = append(s.index.profiles, plainProfile{name: name, at: int32(at),
+		line: int32(s.lineOf(at)), body: int32(s.i), hosts: -1})
+	return true
+}
+
+// endProfile checks the keys of the profile being read, which ends at
+// offset end: those not built in must be known, or any plugin key when
+// it names a plugin.
+func (s *plainScan) endProfile(end int) bool {
+	if s.cur < 0 {
+		return true
+	}
+	s.index.profiles[s.cur].end = int32(end)
+	for _, k := range s.others {
+		if !Known(k) && !(s.open && PluginKey(k)) {
+			return false
+		}
+	}
+	s.seen, s.others, s.open = [2]uint64{}, s.others[:0], false
+	return true
+}
+
+// lineOf is the line (from 1) of offset off, which is not before any
+// offset asked for before.
+func (s *plainScan) lineOf(off int) int {
+	s.line += strings.Count(s.text[s.counted:off], "\n")
+	s.counted = off
+	return s.line + 1
+}
+
+// at is where the key at offset off is written.
+func (s *plainScan) at(off int) Source {
+	col := off - strings.LastIndexByte(s.text[:off], '\n')
+	return Source{File: s.path, Line: s.lineOf(off), Column: col}
+}
+
+// plainValue is a value as read: a string, a boolean, an integer, a list
+// of strings (items), or another value go-toml's parser decoded.
+type plainValue struct {
+	kind byte // 's', 'b', 'i', 'l' or 'a'
+	str  string
+	b    bool
+	n    int64
+	v    any
+}
+
+// keyValue reads a key = value line.
+func (s *plainScan) keyValue() bool {
+	start := s.i
+	key, at, ok := s.nativeKeyValue()
+	if !ok {
+		s.i = start
+		key, at, ok = s.delegated()
+	}
+	return ok && s.endLine() && s.take(key, at)
+}
+
+// nativeKeyValue reads a bare key and a value of a form plainParse reads
+// itself, reporting false for anything else.
+func (s *plainScan) nativeKeyValue() (key string, at int, ok bool) {
+	at = s.i
+	for s.i < len(s.text) && bareKeyChar(s.text[s.i]) {
+		s.i++
+	}
+	key = s.text[at:s.i]
+	s.skipSpace()
+	if key == "" || s.i >= len(s.text) || s.text[s.i] != '=' {
+		return "", 0, false
+	}
+	s.i++
+	s.skipSpace()
+	return key, at, s.value()
+}
+
+// value reads a value of a form plainParse reads itself into s.val.
+func (s *plainScan) value() bool {
+	if s.i >= len(s.text) {
+		return false
+	}
+	var ok bool
+	switch c := s.text[s.i]; c {
+	case '"', '\'':
+		s.val.kind = 's'
+		s.val.str, ok = s.quoted()
+	case '[':
+		s.val.kind = 'l'
+		ok = s.list()
+	default:
+		ok = s.word()
+	}
+	return ok
+}
+
+// quoted reads a one-line basic string without escapes or a literal
+// string.
+func (s *plainScan) quoted() (string, bool) {
+	t, q := s.text, s.text[s.i]
+	if s.i+2 < len(t) && t[s.i+1] == q && t[s.i+2] == q {
+		return "", false // a multi-line string
+	}
+	end, ok := plainRun(t, s.i+1, q)
+	if !ok || end >= len(t) || t[end] != q {
+		return "", false
+	}
+	str := t[s.i+1 : end]
+	s.i = end + 1
+	return str, true
+}
+
+// plainRun returns where the run of text that may be in a string quoted
+// by q (or in a comment, for q 0) ends, at i or after: at q, a line's
+// end, a control character, a backslash in a basic string or the end of
+// t. It reports false for invalid UTF-8. Plain ASCII is skipped eight
+// bytes at a time.
+func plainRun(t string, i int, q byte) (int, bool) {
+	for {
+		for i+8 <= len(t) && !special(load64(t, i), q) {
+			i += 8
+		}
+		if i >= len(t) {
+			return i, true
+		}
+		switch c := t[i]; {
+		case c >= 0x80:
+			r, size := utf8.DecodeRuneInString(t[i:])
+			if r == utf8.RuneError && size == 1 {
+				return i, false
+			}
+			i += size
+		case c == q || (c < 0x20 && c != '\t') || c == 0x7f || (c == '\\' && q == '"'):
+			return i, true
+		default:
+			i++
+		}
+	}
+}
+
+// Eight bytes at a time, as go-toml's parser scans them.
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// load64 is the eight bytes of t at i, little-endian.
+func load64(t string, i int) uint64 {
+	t = t[i : i+8]
+	return uint64(t[0]) | uint64(t[1])<<8 | uint64(t[2])<<16 | uint64(t[3])<<24 |
+		uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
+}
+
+// special reports whether any byte of x may end a plain run: one with
+// its high bit set, below 0x20, 0x7f, a backslash or q. It may report
+// true for a word without one, never false for one with one.
+func special(x uint64, q byte) bool {
+	return (x&msb)|below(x, 0x20)|equal(x, 0x7f)|equal(x, '\\')|equal(x, uint64(q)) != 0
+}
+
+// below is non-zero when a byte of x (all below 0x80) is below n.
+func below(x, n uint64) uint64 { return (x - n*lsb) & ^x & msb }
+
+// equal is non-zero when a byte of x (all below 0x80) is c.
+func equal(x, c uint64) uint64 {
+	y := x ^ (c * lsb)
+	return (y - lsb) & ^y & msb
+}
+
+// list reads a one-line list of strings, kept in s.items when building.
+func (s *plainScan) list() bool {
+	s.i++
+	s.items = s.items[:0]
+	for {
+		s.skipSpace()
+		if s.i < len(s.text) && s.text[s.i] == ']' {
+			s.i++
+			return true
+		}
+		if s.i >= len(s.text) || (s.text[s.i] != '"' && s.text[s.i] != '\'') {
+			return false
+		}
+		str, ok := s.quoted()
+		if !ok {
+			return false
+		}
+		s.items = append(s.items, str)
+		s.skipSpace()
+		if s.i < len(s.text) && s.text[s.i] == ',' {
+			s.i++
+		} else if s.i >= len(s.text) || s.text[s.i] != ']' {
+			return false
+		}
+	}
+}
+
+// word reads true, false or a decimal integer, which ends the value.
+func (s *plainScan) word() bool {
+	start := s.i
+	for s.i < len(s.text) && wordChar(s.text[s.i]) {
+		s.i++
+	}
+	w := s.text[start:s.i]
+	if s.i < len(s.text) && !strings.ContainsRune(" \t#\r\n", rune(s.text[s.i])) {
+		return false
+	}
+	switch w {
+	case "true", "false":
+		s.val.kind, s.val.b = 'b', w == "true"
+		return true
+	}
+	n, err := decimal(w)
+	s.val.kind, s.val.n = 'i', n
+	return err == nil
+}
+
+// wordChar reports whether c may be part of a word value.
+func wordChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '+' || c == '-'
+}
+
+// delegated reads a key = value line with go-toml's parser, as quickParse
+// does, leaving s.i after the value.
+func (s *plainScan) delegated() (key string, at int, ok bool) {
+	if s.data == nil {
+		s.data = []byte(s.text[s.base:s.stop])
+	}
+	s.toml.Reset(s.data[s.i-s.base : s.stop-s.base])
+	if !s.toml.NextExpression() {
+		return "", 0, false
+	}
+	e := s.toml.Expression()
+	if e.Kind != unstable.KeyValue {
+		return "", 0, false
+	}
+	k := e.Key()
+	k.Next()
+	n := k.Node()
+	value, err := scalarOrArray(e.Value())
+	if k.Next() || err != nil {
+		return "", 0, false
+	}
+	at = s.i + int(n.Raw.Offset)
+	s.i += int(e.Raw.Offset + e.Raw.Length)
+	s.val.kind, s.val.v = 'a', value
+	return keyName(n.Data), at, true
+}
+
+// take checks or keeps the key key, written at offset at, with value v.
+func (s *plainScan) take(key string, at int) bool {
+	switch {
+	case s.building():
+		s.keys = append(s.keys, quickKey{name: keyString(key), value: s.val.any(s.items), src: s.at(at)})
+		return true
+	case s.cur < 0:
+		return s.topLevel(key, at, &s.val)
+	}
+	return s.profileKey(key, at, &s.val)
+}
+
+// any is the value as go-toml decodes it; items are a list's strings.
+func (v *plainValue) any(items []string) any {
+	switch v.kind {
+	case 's':
+		return v.str
+	case 'b':
+		return v.b
+	case 'i':
+		return v.n
+	case 'l':
+		list := make([]any, len(items))
+		for i, s := range items {
+			list[i] = s
+		}
+		return list
+	}
+	return v.v
+}
+
+// topLevel takes default_profile or an ignored x_ key.
+func (s *plainScan) topLevel(key string, at int, v *plainValue) bool {
+	for _, k := range s.top {
+		if k == key {
+			return false
+		}
+	}
+	s.top = append(s.top, key)
+	if key != keyDefaultProfile {
+		return strings.HasPrefix(key, XPrefix)
+	}
+	str, ok := v.str, v.kind == 's'
+	if v.kind == 'a' {
+		str, ok = v.v.(string)
+	}
+	s.f.DefaultProfile, s.f.DefaultSource = str, s.at(at)
+	return ok
+}
+
+// profileKey checks a key of the current profile and its value, as
+// valueAt would take them, and notes what EachHosts needs.
+func (s *plainScan) profileKey(key string, at int, v *plainValue) bool {
+	spec, known, ok := s.firstTime(key)
+	if !ok || !plainValid(key, spec, known, v) {
+		return false
+	}
+	p := &s.index.profiles[s.cur]
+	p.keys++
+	switch key {
+	case "plugin":
+		str, isString := v.str, v.kind == 's'
+		if v.kind == 'a' {
+			str, isString = v.v.(string)
+		}
+		s.open = s.open || (isString && strings.TrimSpace(str) != "")
+	case "hosts":
+		p.hosts = int32(at)
+	case "preset":
+		p.preset = true
+	}
+	return true
+}
+
+// maxOtherKeys bounds the keys of a profile that are not built in (x_
+// and plugin keys) plainParse reads; a profile of more goes to quickParse.
+const maxOtherKeys = 32
+
+// firstTime looks key up, reporting false when the current profile
+// already has it.
+func (s *plainScan) firstTime(key string) (spec KeySpec, known, ok bool) {
+	if i, builtin := s.builtin(key); builtin && i < 128 {
+		bit := uint64(1) << (i % 64)
+		if s.seen[i/64]&bit != 0 {
+			return spec, false, false
+		}
+		s.seen[i/64] |= bit
+		return Keys[i], true, true
+	}
+	for _, k := range s.others {
+		if k == key {
+			return spec, false, false
+		}
+	}
+	s.others = append(s.others, key)
+	spec, known = Lookup(key)
+	return spec, known, len(s.others) <= maxOtherKeys
+}
+
+// builtin looks key up in builtinIndex, trying first the built-in key
+// the previous profile had in the same place: profiles written by a
+// program repeat their keys in one order.
+func (s *plainScan) builtin(key string) (int, bool) {
+	n := int(s.index.profiles[s.cur].keys)
+	if n < len(s.order) && s.order[n] >= 0 && Keys[s.order[n]].Name == key {
+		return s.order[n], true
+	}
+	i, ok := s.known[key]
+	if !ok {
+		i = -1
+	}
+	if n < len(s.order) {
+		s.order[n] = i
+	} else if n == len(s.order) {
+		s.order = append(s.order, i)
+	}
+	return i, ok
+}
+
+// plainValid reports whether wireValue accepts v for key.
+func plainValid(key string, spec KeySpec, known bool, v *plainValue) bool {
+	switch {
+	case v.kind == 'a':
+		_, err := wireValue(key, v.v)
+		return err == nil
+	case spec.List || (!known && v.kind == 'l'):
+		return v.kind == 's' || v.kind == 'l'
+	case spec.Bool:
+		return v.kind == 'b' || (v.kind == 's' && validBool(v.str))
+	case key == durationKey:
+		return validDuration(v)
+	}
+	return v.kind != 'l'
+}
+
+// validBool reports whether strconv.ParseBool accepts s.
+func validBool(s string) bool {
+	_, err := strconv.ParseBool(s)
+	return err == nil
+}
+
+// validDuration reports whether durationValue accepts v.
+func validDuration(v *plainValue) bool {
+	switch v.kind {
+	case 's':
+		_, err := durationValue(v.str)
+		return err == nil
+	case 'i':
+		return v.n > 0 && v.n <= 1<<32-1
+	}
+	return false
+}
+
+// build builds profile i.
+func (x *plainIndex) build(path string, i int) (*Profile, bool) {
+	pp := x.profiles[i]
+	s := newPlainScan(path, x.text, nil)
+	s.i, s.stop, s.base = int(pp.body), int(pp.end), int(pp.body)
+	s.line, s.counted = int(pp.line)-1, int(pp.at)
+	s.keys = make([]quickKey, 0, pp.keys)
+	prof := &Profile{Name: pp.name, Source: Source{File: path, Line: int(pp.line), Column: s.at(int(pp.at)).Column}}
+	if !s.lines() || !s.fill(prof, s.keys) {
+		return nil, false
+	}
+	return prof, true
+}
+
+// eachHosts is File.EachHosts: it reads each hosts key where plainParse
+// found it.
+func (x *plainIndex) eachHosts(path string, fn func(ProfileHosts)) {
+	s := newPlainScan(path, x.text, nil)
+	for _, pp := range x.profiles {
+		h := ProfileHosts{Name: pp.name, Written: pp.hosts >= 0, Preset: pp.preset}
+		if h.Written {
+			h.Hosts = s.hosts(pp)
+		}
+		fn(h)
+	}
+}
+
+// hosts reads the hosts key of pp as a list.
+func (s *plainScan) hosts(pp plainProfile) []string {
+	s.i, s.stop, s.base, s.data = int(pp.hosts), int(pp.end), int(pp.body), nil
+	if _, _, ok := s.nativeKeyValue(); !ok {
+		s.i = int(pp.hosts)
+		s.delegated()
+	}
+	v := &s.val
+	switch v.kind {
+	case 's':
+		return append(s.items[:0], v.str)
+	case 'l':
+		return s.items
+	}
+	wire, _ := wireValue("hosts", v.v)
+	list, _ := decodeList("hosts", wire)
+	return list
+}
