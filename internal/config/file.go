@@ -2,7 +2,9 @@ package config
 
 import (
 	"errors"
+	"io"
 	"io/fs"
+	"os"
 	"sort"
 	"strings"
 
@@ -40,14 +42,45 @@ func Load(path string) (*File, error) {
 	if path == "" {
 		return &File{}, nil
 	}
-	data, err := safefile.ReadFile(path, MaxFileSize)
+	text, err := readText(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &File{Path: path}, nil
 	}
 	if err != nil {
 		return nil, &readError{err: err}
 	}
-	return Parse(path, data)
+	if f, ok := plainParse(path, text, nil); ok {
+		return f, nil
+	}
+	return parseRest(path, []byte(text))
+}
+
+// readText is safefile.ReadFile(path, MaxFileSize) as a string, read into
+// a buffer of the file's size, not one grown as it is read (ten thousand
+// profiles are 2 MB), and not copied. Anything unusual — an error, a file that
+// grew — is left to safefile.ReadFile, which reports it.
+func readText(path string) (string, error) {
+	f, fi, err := safefile.OpenRegular(path)
+	if err != nil || fi.Size() > MaxFileSize || safefile.Check(path, fi) != nil {
+		return readFile(path, f)
+	}
+	defer f.Close()
+	var b strings.Builder
+	b.Grow(int(fi.Size()) + 1)
+	n, err := io.Copy(&b, io.LimitReader(f, MaxFileSize+1))
+	if err != nil || n > MaxFileSize {
+		return readFile(path, nil)
+	}
+	return b.String(), nil
+}
+
+// readFile closes f (when open) and reads path by safefile.ReadFile.
+func readFile(path string, f *os.File) (string, error) {
+	if f != nil {
+		_ = f.Close()
+	}
+	data, err := safefile.ReadFile(path, MaxFileSize)
+	return string(data), err
 }
 
 // readError is a configuration file that cannot be read or is refused:

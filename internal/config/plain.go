@@ -1,8 +1,8 @@
 package config
 
 import (
-	"bytes"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -29,18 +29,31 @@ import (
 // reads it. It reports false for anything else, or anything the general
 // path reports (a test and a fuzz target compare them), and Parse then
 // tries quickParse and the general path.
-func plainParse(path string, data []byte) (*File, bool) {
-	if len(data) > math.MaxInt32 {
+//
+// text is the document, which the File keeps; data is nil or the same
+// bytes, which go-toml's parser reads (else a copy is made when needed).
+func plainParse(path, text string, data []byte) (*File, bool) {
+	if len(text) > math.MaxInt32 {
 		return nil, false
 	}
-	s := newPlainScan(path, string(data), data)
-	s.index = &plainIndex{text: s.text, byName: make(map[string]int32, bytes.Count(data, []byte("\n["))+1)}
+	s := newPlainScan(path, text, data)
+	s.index = &plainIndex{text: text}
 	s.f = &File{Path: path, plain: s.index}
 	s.cur = -1
-	if !s.lines() || !s.endProfile(len(s.text)) {
+	if !s.lines() || !s.endProfile(len(text)) || !s.index.indexNames() {
 		return nil, false
 	}
 	return s.f, true
+}
+
+// indexNames maps the profiles' names to their places, reporting false
+// when a name is written twice.
+func (x *plainIndex) indexNames() bool {
+	x.byName = make(map[string]int32, len(x.profiles))
+	for i, p := range x.profiles {
+		x.byName[p.name] = int32(i)
+	}
+	return len(x.byName) == len(x.profiles)
 }
 
 // plainIndex is what plainParse keeps of a file: its text and where each
@@ -126,11 +139,7 @@ func (s *plainScan) lines() bool {
 }
 
 // skipSpace skips spaces and tabs.
-func (s *plainScan) skipSpace() {
-	for s.i < len(s.text) && (s.text[s.i] == ' ' || s.text[s.i] == '\t') {
-		s.i++
-	}
-}
+func (s *plainScan) skipSpace() { s.i = spaceEnd(s.text, s.i) }
 
 // endLine reads the end of a line: spaces, an optional comment and a
 // newline, or the end of the document.
@@ -196,7 +205,9 @@ func (s *plainScan) name() (string, bool) {
 		return "", false
 	}
 	if c := s.text[s.i]; c == '"' || c == '\'' {
-		return s.quoted()
+		name, end, ok := quotedAt(s.text, s.i)
+		s.i = end
+		return name, ok
 	}
 	start := s.i
 	for s.i < len(s.text) && bareKeyChar(s.text[s.i]) {
@@ -213,8 +224,8 @@ func bareKeyChar(c byte) bool {
 // startProfile records the profile name whose header ends at s.i.
 func (s *plainScan) startProfile(name string, at int) bool {
 	s.cur = len(s.index.profiles)
-	if s.index.byName[name] = int32(s.cur); len(s.index.byName) == s.cur {
-		return false // a profile written twice: the general path reports it
+	if s.cur == 1 {
+		s.index.profiles = slices.Grow(s.index.profiles, len(s.text)/max(at-int(s.index.profiles[0].at), 64))
 	}
 	s.index.profiles = append(s.index.profiles, plainProfile{name: name, at: int32(at),
 		line: int32(s.lineOf(at)), body: int32(s.i), hosts: -1})
@@ -274,55 +285,110 @@ func (s *plainScan) keyValue() bool {
 }
 
 // nativeKeyValue reads a bare key and a value of a form plainParse reads
-// itself, reporting false for anything else.
+// itself into s.val, reporting false for anything else.
 func (s *plainScan) nativeKeyValue() (key string, at int, ok bool) {
-	at = s.i
-	for s.i < len(s.text) && bareKeyChar(s.text[s.i]) {
-		s.i++
+	t, i := s.text, s.i
+	at = i
+	for i < len(t) && bareKeyChar(t[i]) {
+		i++
 	}
-	key = s.text[at:s.i]
-	s.skipSpace()
-	if key == "" || s.i >= len(s.text) || s.text[s.i] != '=' {
+	key = t[at:i]
+	i = spaceEnd(t, i)
+	if key == "" || i >= len(t) || t[i] != '=' {
 		return "", 0, false
 	}
-	s.i++
-	s.skipSpace()
-	return key, at, s.value()
+	s.i, ok = s.value(spaceEnd(t, i+1))
+	return key, at, ok
 }
 
-// value reads a value of a form plainParse reads itself into s.val.
-func (s *plainScan) value() bool {
-	if s.i >= len(s.text) {
-		return false
+// spaceEnd is where the spaces and tabs from t[i] end.
+func spaceEnd(t string, i int) int {
+	for i < len(t) && (t[i] == ' ' || t[i] == '\t') {
+		i++
+	}
+	return i
+}
+
+// value reads a value of a form plainParse reads itself, at i, into
+// s.val (a list's strings into s.items), and returns where it ends.
+func (s *plainScan) value(i int) (int, bool) {
+	t, v := s.text, &s.val
+	if i >= len(t) {
+		return i, false
 	}
 	var ok bool
-	switch c := s.text[s.i]; c {
+	switch t[i] {
 	case '"', '\'':
-		s.val.kind = 's'
-		s.val.str, ok = s.quoted()
+		v.kind = 's'
+		v.str, i, ok = quotedAt(t, i)
 	case '[':
-		s.val.kind = 'l'
-		ok = s.list()
+		v.kind = 'l'
+		s.items, i, ok = listAt(t, i, s.items[:0])
 	default:
-		ok = s.word()
+		i, ok = wordAt(t, i, v)
 	}
-	return ok
+	return i, ok
 }
 
-// quoted reads a one-line basic string without escapes or a literal
-// string.
-func (s *plainScan) quoted() (string, bool) {
-	t, q := s.text, s.text[s.i]
-	if s.i+2 < len(t) && t[s.i+1] == q && t[s.i+2] == q {
-		return "", false // a multi-line string
+// quotedAt reads the one-line basic string without escapes or the
+// literal string at t[i], returning it and where it ends.
+func quotedAt(t string, i int) (string, int, bool) {
+	q := t[i]
+	if i+2 < len(t) && t[i+1] == q && t[i+2] == q {
+		return "", i, false // a multi-line string
 	}
-	end, ok := plainRun(t, s.i+1, q)
+	end, ok := plainRun(t, i+1, q)
 	if !ok || end >= len(t) || t[end] != q {
-		return "", false
+		return "", i, false
 	}
-	str := t[s.i+1 : end]
-	s.i = end + 1
-	return str, true
+	return t[i+1 : end], end + 1, true
+}
+
+// listAt reads the one-line list of strings at t[i], appending them to
+// items.
+func listAt(t string, i int, items []string) ([]string, int, bool) {
+	for i = spaceEnd(t, i+1); i < len(t) && t[i] != ']'; i = spaceEnd(t, i) {
+		if t[i] != '"' && t[i] != '\'' {
+			return items, i, false
+		}
+		str, end, ok := quotedAt(t, i)
+		if !ok {
+			return items, i, false
+		}
+		items = append(items, str)
+		if i = spaceEnd(t, end); i < len(t) && t[i] == ',' {
+			i++
+		} else if i >= len(t) || t[i] != ']' {
+			return items, i, false
+		}
+	}
+	return items, i + 1, i < len(t)
+}
+
+// wordAt reads true, false or the decimal integer at t[i] into v; the
+// value must end there.
+func wordAt(t string, i int, v *plainValue) (int, bool) {
+	start := i
+	for i < len(t) && wordChar(t[i]) {
+		i++
+	}
+	w := t[start:i]
+	if i < len(t) && t[i] != ' ' && t[i] != '\t' && t[i] != '#' && t[i] != '\r' && t[i] != '\n' {
+		return i, false
+	}
+	switch w {
+	case "true", "false":
+		v.kind, v.b = 'b', w == "true"
+		return i, true
+	}
+	n, err := decimal(w)
+	v.kind, v.n = 'i', n
+	return i, err == nil
+}
+
+// wordChar reports whether c may be part of a word value.
+func wordChar(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '+' || c == '-'
 }
 
 // plainRun returns where the run of text that may be in a string quoted
@@ -366,72 +432,19 @@ func load64(t string, i int) uint64 {
 		uint64(t[4])<<32 | uint64(t[5])<<40 | uint64(t[6])<<48 | uint64(t[7])<<56
 }
 
-// special reports whether any byte of x may end a plain run: one with
-// its high bit set, below 0x20, 0x7f, a backslash or q. It may report
-// true for a word without one, never false for one with one.
+// special reports whether any byte of x may end a plain run: one below
+// 0x20 or from 0x7f up, a backslash or q. It may report true for a word
+// without one, never false for one with one: subtracting 0x20 from or
+// adding 1 to each byte sets its high bit, or borrows or carries into
+// the next, only for a byte that is itself special.
 func special(x uint64, q byte) bool {
-	return (x&msb)|below(x, 0x20)|equal(x, 0x7f)|equal(x, '\\')|equal(x, uint64(q)) != 0
+	return ((x-0x20*lsb)|(x+lsb))&msb|equal(x, '\\')|equal(x, uint64(q)) != 0
 }
-
-// below is non-zero when a byte of x (all below 0x80) is below n.
-func below(x, n uint64) uint64 { return (x - n*lsb) & ^x & msb }
 
 // equal is non-zero when a byte of x (all below 0x80) is c.
 func equal(x, c uint64) uint64 {
 	y := x ^ (c * lsb)
 	return (y - lsb) & ^y & msb
-}
-
-// list reads a one-line list of strings, kept in s.items when building.
-func (s *plainScan) list() bool {
-	s.i++
-	s.items = s.items[:0]
-	for {
-		s.skipSpace()
-		if s.i < len(s.text) && s.text[s.i] == ']' {
-			s.i++
-			return true
-		}
-		if s.i >= len(s.text) || (s.text[s.i] != '"' && s.text[s.i] != '\'') {
-			return false
-		}
-		str, ok := s.quoted()
-		if !ok {
-			return false
-		}
-		s.items = append(s.items, str)
-		s.skipSpace()
-		if s.i < len(s.text) && s.text[s.i] == ',' {
-			s.i++
-		} else if s.i >= len(s.text) || s.text[s.i] != ']' {
-			return false
-		}
-	}
-}
-
-// word reads true, false or a decimal integer, which ends the value.
-func (s *plainScan) word() bool {
-	start := s.i
-	for s.i < len(s.text) && wordChar(s.text[s.i]) {
-		s.i++
-	}
-	w := s.text[start:s.i]
-	if s.i < len(s.text) && !strings.ContainsRune(" \t#\r\n", rune(s.text[s.i])) {
-		return false
-	}
-	switch w {
-	case "true", "false":
-		s.val.kind, s.val.b = 'b', w == "true"
-		return true
-	}
-	n, err := decimal(w)
-	s.val.kind, s.val.n = 'i', n
-	return err == nil
-}
-
-// wordChar reports whether c may be part of a word value.
-func wordChar(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '+' || c == '-'
 }
 
 // delegated reads a key = value line with go-toml's parser, as quickParse
@@ -514,8 +527,8 @@ func (s *plainScan) topLevel(key string, at int, v *plainValue) bool {
 // profileKey checks a key of the current profile and its value, as
 // valueAt would take them, and notes what EachHosts needs.
 func (s *plainScan) profileKey(key string, at int, v *plainValue) bool {
-	spec, known, ok := s.firstTime(key)
-	if !ok || !plainValid(key, spec, known, v) {
+	spec, ok := s.firstTime(key)
+	if !ok || !plainValid(key, spec, v) {
 		return false
 	}
 	p := &s.index.profiles[s.cur]
@@ -539,25 +552,28 @@ func (s *plainScan) profileKey(key string, at int, v *plainValue) bool {
 // and plugin keys) plainParse reads; a profile of more goes to quickParse.
 const maxOtherKeys = 32
 
-// firstTime looks key up, reporting false when the current profile
-// already has it.
-func (s *plainScan) firstTime(key string) (spec KeySpec, known, ok bool) {
+// firstTime looks key up (a nil spec for a key Lookup does not know),
+// reporting false when the current profile already has it.
+func (s *plainScan) firstTime(key string) (*KeySpec, bool) {
 	if i, builtin := s.builtin(key); builtin && i < 128 {
 		bit := uint64(1) << (i % 64)
 		if s.seen[i/64]&bit != 0 {
-			return spec, false, false
+			return nil, false
 		}
 		s.seen[i/64] |= bit
-		return Keys[i], true, true
+		return &Keys[i], true
 	}
 	for _, k := range s.others {
 		if k == key {
-			return spec, false, false
+			return nil, false
 		}
 	}
 	s.others = append(s.others, key)
-	spec, known = Lookup(key)
-	return spec, known, len(s.others) <= maxOtherKeys
+	spec, known := Lookup(key)
+	if !known {
+		return nil, len(s.others) <= maxOtherKeys
+	}
+	return &spec, len(s.others) <= maxOtherKeys
 }
 
 // builtin looks key up in builtinIndex, trying first the built-in key
@@ -580,13 +596,16 @@ func (s *plainScan) builtin(key string) (int, bool) {
 	return i, ok
 }
 
-// plainValid reports whether wireValue accepts v for key.
-func plainValid(key string, spec KeySpec, known bool, v *plainValue) bool {
+// plainValid reports whether wireValue accepts v for key, whose spec is
+// nil when Lookup does not know it.
+func plainValid(key string, spec *KeySpec, v *plainValue) bool {
 	switch {
 	case v.kind == 'a':
 		_, err := wireValue(key, v.v)
 		return err == nil
-	case spec.List || (!known && v.kind == 'l'):
+	case spec == nil:
+		return true // a list, or a scalar
+	case spec.List:
 		return v.kind == 's' || v.kind == 'l'
 	case spec.Bool:
 		return v.kind == 'b' || (v.kind == 's' && validBool(v.str))

@@ -44,7 +44,7 @@ func viewOf(t *testing.T, f *File) fileView {
 // the same. It reports whether plainParse accepted data.
 func checkPlainParse(t *testing.T, data []byte) bool {
 	t.Helper()
-	got, ok := plainParse("c.toml", data)
+	got, ok := plainParse("c.toml", string(data), nil)
 	if !ok {
 		return false
 	}
