@@ -144,8 +144,11 @@ func (s *plainScan) skipSpace() { s.i = spaceEnd(s.text, s.i) }
 // endLine reads the end of a line: spaces, an optional comment and a
 // newline, or the end of the document.
 func (s *plainScan) endLine() bool {
-	s.skipSpace()
 	t := s.text
+	if s.i = spaceEnd(t, s.i); s.i < len(t) && t[s.i] == '\n' {
+		s.i++ // the common case
+		return true
+	}
 	if s.i < len(t) && t[s.i] == '#' && !s.comment() {
 		return false
 	}
@@ -217,9 +220,16 @@ func (s *plainScan) name() (string, bool) {
 }
 
 // bareKeyChar reports whether c may be part of a bare key.
-func bareKeyChar(c byte) bool {
-	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-'
-}
+func bareKeyChar(c byte) bool { return bareKeyChars[c] }
+
+// bareKeyChars holds bareKeyChar's answers.
+var bareKeyChars = func() (set [256]bool) {
+	for c := range set {
+		b := byte(c)
+		set[c] = b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '_' || b == '-'
+	}
+	return set
+}()
 
 // startProfile records the profile name whose header ends at s.i.
 func (s *plainScan) startProfile(name string, at int) bool {
