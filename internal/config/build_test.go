@@ -80,6 +80,7 @@ func TestFastDecoderTestdata(t *testing.T) {
 		data := fuzzCorpusBytes(t, file)
 		checkFastDecoder(t, data)
 		checkQuickParse(t, data)
+		checkPlainParse(t, data)
 	}
 }
 
@@ -184,8 +185,15 @@ func FuzzFastDecoder(f *testing.F) {
 	for _, doc := range quickCases {
 		f.Add([]byte(doc))
 	}
+	for _, doc := range plainCases {
+		f.Add([]byte(doc))
+	}
+	for _, doc := range notPlain {
+		f.Add([]byte(doc))
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkFastDecoder(t, data)
 		checkQuickParse(t, data)
+		checkPlainParse(t, data)
 	})
 }

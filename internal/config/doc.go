@@ -38,13 +38,20 @@
 //
 // # Parsing
 //
-// Parse takes time linear in the file's size. A file of the plain shape
-// (profiles of simple keys) is read in one pass over go-toml's unstable
-// parser (quickParse); any other is decoded into a document with maps
-// (scan), and only what neither takes goes to go-toml's own decoder, whose
-// duplicate-key check is quadratic in the number of tables. Tests and a
-// fuzz target check that the faster paths accept only what go-toml does,
-// with the same result.
+// Parse takes time linear in the file's size, and a cache hit reads the
+// whole file every time, so the common shape is read cheaply. A file of
+// the plain shape (profiles of simple keys) is checked line by line
+// (plainParse), which keeps only an index of where each profile is
+// written: File.Profile builds the profile asked for, and File.EachHosts
+// reads only the hosts keys, so host matching (HostMatcher, which skips
+// patterns that cannot name the request's host before parsing them) does
+// not copy every profile. What plainParse does not take is read in one
+// pass over go-toml's unstable parser (quickParse); any other file is
+// decoded into a document with maps (scan), and only what none takes
+// goes to go-toml's own decoder, whose duplicate-key check is quadratic
+// in the number of tables. Tests and fuzz targets check that the faster
+// paths accept only what go-toml and the general path do, with the same
+// result, and that HostMatcher picks what sorting every profile did.
 //
 // # Wire form
 //

@@ -2,7 +2,9 @@ package config
 
 import (
 	"errors"
+	"io"
 	"io/fs"
+	"os"
 	"sort"
 	"strings"
 
@@ -20,7 +22,8 @@ type File struct {
 	// DefaultSource is where default_profile is written.
 	DefaultSource Source
 
-	profiles map[string]*Profile
+	profiles map[string]*Profile // read by quickParse or the general path
+	plain    *plainIndex         // or by plainParse: built when asked for
 }
 
 // MaxFileSize bounds the configuration file: a larger file (or
@@ -39,14 +42,45 @@ func Load(path string) (*File, error) {
 	if path == "" {
 		return &File{}, nil
 	}
-	data, err := safefile.ReadFile(path, MaxFileSize)
+	text, err := readText(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return &File{Path: path}, nil
 	}
 	if err != nil {
 		return nil, &readError{err: err}
 	}
-	return Parse(path, data)
+	if f, ok := plainParse(path, text, nil); ok {
+		return f, nil
+	}
+	return parseRest(path, []byte(text))
+}
+
+// readText is safefile.ReadFile(path, MaxFileSize) as a string, read into
+// a buffer of the file's size, not one grown as it is read (ten thousand
+// profiles are 2 MB), and not copied. Anything unusual — an error, a file that
+// grew — is left to safefile.ReadFile, which reports it.
+func readText(path string) (string, error) {
+	f, fi, err := safefile.OpenRegular(path)
+	if err != nil || fi.Size() > MaxFileSize || safefile.Check(path, fi) != nil {
+		return readFile(path, f)
+	}
+	defer f.Close()
+	var b strings.Builder
+	b.Grow(int(fi.Size()) + 1)
+	n, err := io.Copy(&b, io.LimitReader(f, MaxFileSize+1))
+	if err != nil || n > MaxFileSize {
+		return readFile(path, nil)
+	}
+	return b.String(), nil
+}
+
+// readFile closes f (when open) and reads path by safefile.ReadFile.
+func readFile(path string, f *os.File) (string, error) {
+	if f != nil {
+		_ = f.Close()
+	}
+	data, err := safefile.ReadFile(path, MaxFileSize)
+	return string(data), err
 }
 
 // readError is a configuration file that cannot be read or is refused:
@@ -62,9 +96,17 @@ func (f *File) ProfileNames() []string {
 	if f == nil {
 		return nil
 	}
-	names := make([]string, 0, len(f.profiles))
-	for name := range f.profiles {
-		names = append(names, name)
+	var names []string
+	if f.plain != nil {
+		names = make([]string, 0, len(f.plain.profiles))
+		for _, p := range f.plain.profiles {
+			names = append(names, p.name)
+		}
+	} else {
+		names = make([]string, 0, len(f.profiles))
+		for name := range f.profiles {
+			names = append(names, name)
+		}
 	}
 	sort.Strings(names)
 	return names
@@ -75,15 +117,45 @@ func (f *File) ProfileNames() []string {
 // An unknown name is a configuration error that lists the configured
 // profiles.
 func (f *File) Profile(name string) (*Profile, error) {
-	if f != nil {
-		if p, ok := f.profiles[name]; ok {
-			return p.clone(), nil
-		}
+	if p, ok, err := f.find(name); ok || err != nil {
+		return p, err
 	}
 	if name == EnvironmentProfile {
 		return environmentProfile(), nil
 	}
 	return nil, f.unknownProfile(name)
+}
+
+// find returns a copy of the configured profile name, false when there
+// is none.
+func (f *File) find(name string) (*Profile, bool, error) {
+	if f == nil {
+		return nil, false, nil
+	}
+	if f.plain == nil {
+		if p, ok := f.profiles[name]; ok {
+			return p.clone(), true, nil
+		}
+		return nil, false, nil
+	}
+	i, ok := f.plain.byName[name]
+	if !ok {
+		return nil, false, nil
+	}
+	if p, ok := f.plain.build(f.Path, int(i)); ok {
+		return p, true, nil
+	}
+	return f.reparse(name) // not reached: plainParse checked every key
+}
+
+// reparse finds the profile name by the general path, in case a profile
+// plainParse accepted does not build.
+func (f *File) reparse(name string) (*Profile, bool, error) {
+	g, err := parseGeneral(f.Path, []byte(f.plain.text))
+	if err != nil {
+		return nil, false, err
+	}
+	return g.find(name)
 }
 
 // unknownProfile is the error for a profile that is not configured.

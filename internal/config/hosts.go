@@ -3,7 +3,6 @@ package config
 import (
 	"net"
 	"net/url"
-	"sort"
 	"strings"
 )
 
@@ -32,34 +31,137 @@ import (
 // MatchHost reads the hosts keys as written in the file; MatchHosts takes
 // them from elsewhere (e.g. after presets have filled them in).
 func (f *File) MatchHost(host, port, user, urlStr string) (name string, ok bool) {
-	hosts := make(map[string][]string, len(f.ProfileNames()))
-	for _, pname := range f.ProfileNames() {
-		if list, err := f.profiles[pname].List("hosts"); err == nil {
-			hosts[pname] = list
-		}
-	}
-	return MatchHosts(hosts, host, port, user, urlStr)
+	m := NewHostMatcher(host, port, user, urlStr)
+	f.EachHosts(func(h ProfileHosts) { m.Add(h.Name, h.Hosts) })
+	return m.Best()
 }
 
 // MatchHosts is MatchHost over the given hosts patterns, keyed by profile
 // name, instead of a file's. Unusable patterns never match.
 func MatchHosts(hosts map[string][]string, host, port, user, urlStr string) (name string, ok bool) {
-	req := newRequest(host, port, user, urlStr)
-	names := make([]string, 0, len(hosts))
-	for pname := range hosts {
-		names = append(names, pname)
+	m := NewHostMatcher(host, port, user, urlStr)
+	for pname, list := range hosts {
+		m.Add(pname, list)
 	}
-	sort.Strings(names)
-	var best score
-	for _, pname := range names {
-		for _, pat := range parsePatterns(hosts[pname]) {
-			s, matched := pat.match(req)
-			if matched && (!ok || s.beats(best)) {
-				name, best, ok = pname, s, true
-			}
+	return m.Best()
+}
+
+// ProfileHosts is what host matching reads of one profile.
+type ProfileHosts struct {
+	// Name is the profile's name.
+	Name string
+	// Hosts are its hosts patterns as written in the file, nil when it
+	// has none; the slice is the caller's only during the call.
+	Hosts []string
+	// Written reports whether the profile has a hosts key, Preset
+	// whether it has a preset key (which may fill in hosts).
+	Written, Preset bool
+}
+
+// EachHosts calls fn for every profile, in no particular order, with its
+// hosts patterns as written. Of a file that plainParse read it reads only
+// the hosts keys, not whole profiles.
+func (f *File) EachHosts(fn func(ProfileHosts)) {
+	switch {
+	case f == nil:
+	case f.plain != nil:
+		f.plain.eachHosts(f.Path, fn)
+	default:
+		for name, p := range f.profiles {
+			list, _ := p.List("hosts")
+			_, written := p.Values["hosts"]
+			_, preset := p.Values["preset"]
+			fn(ProfileHosts{Name: name, Hosts: list, Written: written, Preset: preset})
 		}
 	}
-	return name, ok
+}
+
+// HostMatcher finds the profile whose hosts patterns best match one
+// request, as MatchHost describes, from patterns added profile by
+// profile in any order. Patterns that cannot name the request's host are
+// skipped before they are parsed, so adding many costs little.
+type HostMatcher struct {
+	req request
+	// urlHost is the host of the request's URL as urlPrefix writes it.
+	urlHost         string
+	hasHost, hasURL bool
+	name            string
+	best            score
+	ok              bool
+}
+
+// NewHostMatcher starts matching the request of MatchHost's arguments.
+func NewHostMatcher(host, port, user, urlStr string) *HostMatcher {
+	m := &HostMatcher{req: newRequest(host, port, user, urlStr)}
+	m.hasHost = m.req.host != ""
+	if m.req.url != "" {
+		rest := m.req.url[strings.Index(m.req.url, "://")+3:]
+		m.urlHost, _, _ = strings.Cut(rest, "/")
+		m.hasURL = true
+	}
+	return m
+}
+
+// Add considers the profile name's patterns.
+func (m *HostMatcher) Add(name string, patterns []string) {
+	for _, s := range patterns {
+		if !m.mayMatch(s) {
+			continue
+		}
+		p, ok := parsePattern(s)
+		if !ok {
+			continue
+		}
+		sc, matched := p.match(m.req)
+		if matched && (!m.ok || sc.beats(m.best) || (!m.best.beats(sc) && name < m.name)) {
+			m.name, m.best, m.ok = name, sc, true
+		}
+	}
+}
+
+// Best returns the best match: a more specific pattern wins, then the
+// profile name that sorts first.
+func (m *HostMatcher) Best() (name string, ok bool) { return m.name, m.ok }
+
+// mayMatch reports false for a pattern that cannot match the request,
+// before it is parsed: a host pattern when the request has no host; a
+// URL pattern, which url.Parse parses at some cost, when the host it
+// names is not the request URL's host (see urlPatternHost). URL patterns
+// of other characters than ASCII, or with a percent sign (which
+// url.Parse decodes), are always parsed.
+func (m *HostMatcher) mayMatch(s string) bool {
+	if !strings.Contains(s, "://") {
+		return m.hasHost
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 || s[i] == '%' {
+			return true
+		}
+	}
+	host, trimmed := urlPatternHost(s)
+	return m.hasURL && (strings.EqualFold(host, m.urlHost) || strings.EqualFold(trimmed, m.urlHost))
+}
+
+// urlPatternHost is the host (with any port) of the URL pattern s as
+// url.Parse reads it when it has no percent sign: after the first "://",
+// up to a path, query or fragment, without a user; and the same without
+// the scheme's default port, as urlPrefix writes it. A URL prefix
+// matches only a URL of the same host.
+func urlPatternHost(s string) (host, trimmed string) {
+	s = strings.TrimSpace(s)
+	i := strings.Index(s, "://")
+	host = s[i+3:]
+	if j := strings.IndexAny(host, "/?#"); j >= 0 {
+		host = host[:j]
+	}
+	if j := strings.LastIndexByte(host, '@'); j >= 0 {
+		host = host[j+1:]
+	}
+	trimmed = host
+	if p := schemePort(strings.ToLower(s[:i])); p != "" {
+		trimmed = strings.TrimSuffix(host, ":"+p)
+	}
+	return host, trimmed
 }
 
 // parsePatterns parses hosts patterns, skipping unusable entries.
@@ -144,7 +246,7 @@ func schemePort(scheme string) string {
 // splitHostPort separates a port written into host (when port is empty)
 // and normalizes the host: lowercase, no brackets, no trailing dot.
 func splitHostPort(host, port string) (string, string) {
-	if port == "" {
+	if port == "" && strings.IndexByte(host, ':') >= 0 { // else SplitHostPort fails, at the cost of an error
 		if h, p, err := net.SplitHostPort(host); err == nil {
 			host, port = h, p
 		}

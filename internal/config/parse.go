@@ -26,6 +26,14 @@ var topLevelKeys = []string{keyDefaultProfile, keyProfiles}
 // Parse parses data as the configuration file at path; path is used only
 // in error messages and Sources. Errors are as for Load.
 func Parse(path string, data []byte) (*File, error) {
+	if f, ok := plainParse(path, string(data), data); ok {
+		return f, nil
+	}
+	return parseRest(path, data)
+}
+
+// parseRest is Parse for a document plainParse leaves to the other paths.
+func parseRest(path string, data []byte) (*File, error) {
 	if f, ok := quickParse(path, data); ok {
 		return f, nil
 	}

@@ -84,6 +84,14 @@ func keyName(b []byte) string {
 	return string(b)
 }
 
+// keyString is keyName for a string key.
+func keyString(key string) string {
+	if i, ok := builtinIndex()[key]; ok {
+		return Keys[i].Name
+	}
+	return key
+}
+
 // keyValue takes a key of the top level or of the current profile.
 func (q *quick) keyValue(e *unstable.Node) bool {
 	key := e.Key()
@@ -120,20 +128,28 @@ func (q *quick) endProfile() bool {
 	if q.prof == nil {
 		return true
 	}
-	q.prof.Values = make(map[string]string, len(q.keys))
-	q.prof.Sources = make(map[string]Source, len(q.keys))
+	ok := q.fill(q.prof, q.keys)
+	q.prof, q.keys = nil, q.keys[:0]
+	return ok
+}
+
+// fill checks keys, read from prof's table in order, and stores them in
+// prof as the general path does; false on a key written twice or any
+// key or value the general path reports.
+func (p *parser) fill(prof *Profile, keys []quickKey) bool {
+	prof.Values = make(map[string]string, len(keys))
+	prof.Sources = make(map[string]Source, len(keys))
 	open := false
-	for _, k := range q.keys {
+	for _, k := range keys {
 		if s, ok := k.value.(string); ok && k.name == "plugin" && strings.TrimSpace(s) != "" {
 			open = true
 		}
 	}
-	for _, k := range q.keys {
-		if _, dup := q.prof.Values[k.name]; dup || q.valueAt(q.prof, k.name, k.value, open, k.src) != nil {
+	for _, k := range keys {
+		if _, dup := prof.Values[k.name]; dup || p.valueAt(prof, k.name, k.value, open, k.src) != nil {
 			return false
 		}
 	}
-	q.prof, q.keys = nil, q.keys[:0]
 	return true
 }
 

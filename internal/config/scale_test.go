@@ -29,6 +29,9 @@ func TestParseWorkIsLinear(t *testing.T) {
 	if doc, _ := scan(large); doc == nil {
 		t.Fatal("the fast decoder left a plain file of many profiles to go-toml")
 	}
+	if _, ok := plainParse("config.toml", string(large), large); !ok {
+		t.Fatal("plainParse left a plain file of many profiles to the other paths")
+	}
 	if _, ok := quickParse("config.toml", large); !ok {
 		t.Fatal("quickParse left a plain file of many profiles to the general path")
 	}

@@ -82,7 +82,11 @@ func literalSecretMessage(path string, mode fs.FileMode, profile, key string, n 
 // holding a literal secret, and how many there are.
 func (f *File) literalSecrets() (profile, key string, n int) {
 	for _, name := range f.ProfileNames() {
-		values := f.profiles[name].Values
+		p, _, _ := f.find(name)
+		if p == nil {
+			continue
+		}
+		values := p.Values
 		for _, k := range slices.Sorted(maps.Keys(values)) {
 			v := values[k]
 			if v == "" || errdefs.IsReference(v) || !IsSecret(k) {

@@ -2,6 +2,7 @@ package hostproto
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/keyfob/keyfob/internal/config"
@@ -14,20 +15,40 @@ import (
 // keeps the hosts written in the file.
 func Hosts(f *config.File, getenv func(string) string) map[string][]string {
 	out := map[string][]string{}
-	for _, name := range f.ProfileNames() {
-		p, err := f.Profile(name)
-		if err != nil {
-			continue
+	eachHosts(f, getenv, func(name string, hosts []string) {
+		if len(hosts) > 0 {
+			out[name] = slices.Clone(hosts)
 		}
-		values := p.Values
-		if exp, err := entraprofile.Expand(p.Values, getenv); err == nil {
-			values = exp
-		}
-		if list := hostsOf(values); len(list) > 0 {
-			out[name] = list
-		}
-	}
+	})
 	return out
+}
+
+// eachHosts calls fn with every profile's hosts patterns as Hosts gives
+// them, valid during the call. Expand fills in hosts only from a preset,
+// and only when the profile has no hosts key, so only such a profile is
+// read whole and expanded; the others' hosts are as written.
+func eachHosts(f *config.File, getenv func(string) string, fn func(name string, hosts []string)) {
+	f.EachHosts(func(h config.ProfileHosts) {
+		hosts := h.Hosts
+		if !h.Written && h.Preset {
+			hosts = presetHosts(f, h.Name, getenv)
+		}
+		fn(h.Name, hosts)
+	})
+}
+
+// presetHosts is the hosts a profile without a hosts key gets from
+// Expand: none when it does not expand.
+func presetHosts(f *config.File, name string, getenv func(string) string) []string {
+	p, err := f.Profile(name)
+	if err != nil {
+		return nil
+	}
+	values, err := entraprofile.Expand(p.Values, getenv)
+	if err != nil {
+		return nil
+	}
+	return hostsOf(values)
 }
 
 // hostsOf decodes a profile's hosts key.
@@ -52,7 +73,9 @@ func Choose(f *config.File, getenv func(string) string, flagProfile string, r Re
 	if r.Host == "" {
 		return "", false
 	}
-	return config.MatchHosts(Hosts(f, getenv), r.Host, "", r.User, r.URL)
+	m := config.NewHostMatcher(r.Host, "", r.User, r.URL)
+	eachHosts(f, getenv, m.Add)
+	return m.Best()
 }
 
 // Refusal says why the selected profile, with its expanded values, must
