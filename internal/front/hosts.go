@@ -12,12 +12,11 @@ import (
 	"github.com/keyfob/keyfob/host/docker"
 	"github.com/keyfob/keyfob/host/git"
 	"github.com/keyfob/keyfob/host/kubectl"
-	"github.com/keyfob/keyfob/host/terraform"
 	"github.com/keyfob/keyfob/internal/hostproto"
 )
 
 // The host protocols' cache-hit paths. Each mirrors its command in
-// internal/cli (git.go, kubectl.go, docker.go, bazel.go, terraform.go):
+// internal/cli (git.go, kubectl.go, docker.go, bazel.go):
 // same selection, same answer; anything else goes to the engine.
 
 // hostProfile selects the profile for a host protocol's request as the
@@ -197,29 +196,4 @@ func serveBazel(env Env, args []string) (int, bool) {
 		return 0, false
 	}
 	return exit(env, 0, bazel.Write(env.Stdout, hostproto.BazelResponse(e)))
-}
-
-// serveTerraform answers terraform get HOST with a token that lasts (see
-// hostproto.TerraformMinValidity); store and forget go to the engine.
-func serveTerraform(env Env, args []string) (int, bool) {
-	a, ok := parseHostArgs(args)
-	if !ok || len(a.positional) != 2 || a.positional[0] != terraform.Get {
-		return 0, false
-	}
-	values, nothing, ok := hostProfile(env, a.profile, hostproto.FromTerraform(a.positional[1]))
-	if !ok {
-		return 0, false
-	}
-	if nothing {
-		return exit(env, 0, terraform.WriteNone(env.Stdout))
-	}
-	minValidity := hostproto.TerraformMinValidity
-	if a.minSet {
-		minValidity = fixed(a.minValidity)
-	}
-	e, ok := lookupKey(env, tokenkey.Request{Values: values, Scopes: a.scopes}, accessKey, minValidity)
-	if !ok {
-		return 0, false
-	}
-	return exit(env, 0, terraform.WriteToken(env.Stdout, e.AccessToken))
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/keyfob/keyfob/host/git"
 	"github.com/keyfob/keyfob/host/jwtexp"
 	"github.com/keyfob/keyfob/host/kubectl"
-	"github.com/keyfob/keyfob/host/terraform"
 	"github.com/keyfob/keyfob/internal/config"
 )
 
@@ -103,16 +102,6 @@ func KubeServerNote(info *kubectl.ExecInfo, name string) string {
 		return ""
 	}
 	return HTTPS.Note(name, info.Cluster.Server)
-}
-
-// TerraformMinValidity is the minimum validity a cached token must have
-// to be handed to Terraform: terraform.MinValidity of its lifetime.
-func TerraformMinValidity(e *cache.Entry) time.Duration {
-	var lifetime time.Duration
-	if e != nil && !e.IssuedAt.IsZero() && !e.ExpiresAt.IsZero() {
-		lifetime = e.ExpiresAt.Sub(e.IssuedAt)
-	}
-	return terraform.MinValidity(lifetime)
 }
 
 // ACRExchange reports whether a profile trades its Entra token for an
