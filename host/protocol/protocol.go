@@ -30,7 +30,25 @@ type Help struct {
 	Use, Short, Long, Example string
 	// MinArgs and MaxArgs bound the number of positional arguments.
 	MinArgs, MaxArgs int
+	// LooseArgs makes a wrong number of arguments an ordinary error
+	// (exit 1) rather than a usage error (exit 2), as some commands have
+	// always answered.
+	LooseArgs bool
+	// Profile says how the command's profile is chosen, for its flags'
+	// help: ByHost (Session.Select) or AsToken (Session.Default).
+	Profile ProfileRule
 }
+
+// ProfileRule is how a protocol's command chooses its profile.
+type ProfileRule int
+
+// The profile rules.
+const (
+	// ByHost: -p, else the profile whose hosts match the request.
+	ByHost ProfileRule = iota
+	// AsToken: as for keyfob token, -p, $KEYFOB_PROFILE, default_profile.
+	AsToken
+)
 
 // Lookup returns the protocol of list named name, or nil.
 func Lookup(list []Protocol, name string) Protocol {

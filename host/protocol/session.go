@@ -35,6 +35,9 @@ type Session interface {
 	// the protocol's "nothing here" — having said why on stderr when the
 	// selected profile refuses r (its transport, its hosts).
 	Select(r Request) (*Profile, error)
+	// Default picks the profile as keyfob token does: -p, else
+	// $KEYFOB_PROFILE, else default_profile, else the environment's.
+	Default() (*Profile, error)
 	// Matching names the profile that -p or r's host selects, without
 	// Select's checks; "" when none.
 	Matching(r Request) (string, error)

@@ -20,23 +20,35 @@ func newProtocolCmd(env *Env, p protocol.Protocol) *cobra.Command {
 	h := p.Help()
 	cmd := &cobra.Command{
 		Use: h.Use, Short: h.Short, Long: h.Long, Example: h.Example,
-		Args: usageArgs(argsRule(h)),
+		Args: argsRule(h),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c.interact.stdinNotUser = true // stdin is the tool's
 			s := &engineSession{e: env, c: &c, fs: cmd.Flags()}
 			return engineError(p.Serve(cmd.Context(), s, args))
 		},
 	}
-	registerHostFlags(&c, cmd.Flags())
+	if h.Profile == protocol.AsToken {
+		c.register(cmd.Flags())
+	} else {
+		registerHostFlags(&c, cmd.Flags())
+	}
 	return cmd
 }
 
-// argsRule is cobra's check of a protocol's positional arguments.
+// argsRule is cobra's check of a protocol's positional arguments; a
+// wrong count is a usage error unless h.LooseArgs.
 func argsRule(h protocol.Help) cobra.PositionalArgs {
-	if h.MinArgs == h.MaxArgs {
-		return cobra.ExactArgs(h.MinArgs)
+	check := cobra.RangeArgs(h.MinArgs, h.MaxArgs)
+	switch {
+	case h.MaxArgs == 0:
+		check = cobra.NoArgs
+	case h.MinArgs == h.MaxArgs:
+		check = cobra.ExactArgs(h.MinArgs)
 	}
-	return cobra.RangeArgs(h.MinArgs, h.MaxArgs)
+	if h.LooseArgs {
+		return check
+	}
+	return usageArgs(check)
 }
 
 // engineError is a protocol's error as the CLI reports it.
@@ -73,6 +85,15 @@ func (s *engineSession) Stdout() io.Writer { return s.e.Stdout }
 func (s *engineSession) Select(r protocol.Request) (*protocol.Profile, error) {
 	p, err := s.e.hostProfile(s.c, s.fs, r)
 	if err != nil || p == nil {
+		return nil, err
+	}
+	return &protocol.Profile{Name: p.Name, Values: p.Values}, nil
+}
+
+// Default picks the profile as keyfob token does.
+func (s *engineSession) Default() (*protocol.Profile, error) {
+	p, err := s.e.selectProfile(s.c, s.fs)
+	if err != nil {
 		return nil, err
 	}
 	return &protocol.Profile{Name: p.Name, Values: p.Values}, nil

@@ -38,8 +38,8 @@ func newRoot(env *Env) *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
 	root.AddCommand(newTokenCmd(env), newVersionCmd(env), newProfilesCmd(env), newPluginsCmd(env), newCacheCmd(env))
 	root.AddCommand(newLoginCmd(env), newLogoutCmd(env))
-	root.AddCommand(newGoogleCmd(env), newGoauthCmd(env), newCargoCmd(env), newPnpmCmd(env))
-	root.AddCommand(newGitCmd(env), newKubectlCmd(env), newKubeconfigCmd(env), newDockerCmd(env), newBazelCmd(env), newInstallHelpersCmd(env))
+	root.AddCommand(newGoogleCmd(env), newGoauthCmd(env), newCargoCmd(env))
+	root.AddCommand(newGitCmd(env), newKubectlCmd(env), newKubeconfigCmd(env), newDockerCmd(env), newInstallHelpersCmd(env))
 	for _, p := range all.Protocols() {
 		root.AddCommand(newProtocolCmd(env, p))
 	}

@@ -62,8 +62,6 @@ func Run(env Env) (code int, handled bool) {
 		return serveKubectl(env, args[1:])
 	case "docker":
 		return serveDocker(env, args[1:])
-	case "bazel":
-		return serveBazel(env, args[1:])
 	}
 	if p := protocol.Lookup(all.Protocols(), args[0]); p != nil {
 		return serveProtocol(env, p, args[1:])

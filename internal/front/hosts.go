@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/keyfob/keyfob/host/bazel"
 	"github.com/keyfob/keyfob/host/cache"
 	"github.com/keyfob/keyfob/host/cache/tokenkey"
 	"github.com/keyfob/keyfob/host/docker"
@@ -16,7 +15,7 @@ import (
 )
 
 // The host protocols' cache-hit paths. Each mirrors its command in
-// internal/cli (git.go, kubectl.go, docker.go, bazel.go):
+// internal/cli (git.go, kubectl.go, docker.go):
 // same selection, same answer; anything else goes to the engine.
 
 // hostProfile selects the profile for a host protocol's request as the
@@ -170,30 +169,3 @@ func serveDocker(env Env, args []string) (int, bool) {
 	return exit(env, 0, docker.WriteCredentials(env.Stdout, hostproto.DockerCredentials(srv, values, e.AccessToken)))
 }
 
-// serveBazel answers bazel get.
-func serveBazel(env Env, args []string) (int, bool) {
-	a, ok := parseHostArgs(args)
-	if !ok || len(a.positional) != 1 || a.positional[0] != "get" {
-		return 0, false
-	}
-	data, err := env.Stdin.Within("bazel", a.timeout).ReadAll(bazel.MaxInput)
-	if err != nil {
-		return readFailed(env, err, nil)
-	}
-	req, err := bazel.ParseRequest(bytes.NewReader(data))
-	if err != nil {
-		return 0, false
-	}
-	values, nothing, ok := hostProfile(env, a.profile, hostproto.FromBazel(req))
-	if !ok {
-		return 0, false
-	}
-	if nothing {
-		return exit(env, 0, bazel.Write(env.Stdout, bazel.Response{}))
-	}
-	e, ok := lookup(env, tokenkey.Request{Values: values, Scopes: a.scopes}, a.minValidity)
-	if !ok {
-		return 0, false
-	}
-	return exit(env, 0, bazel.Write(env.Stdout, hostproto.BazelResponse(e)))
-}

@@ -75,6 +75,10 @@ func (s *cacheSession) Select(r protocol.Request) (*protocol.Profile, error) {
 	return &protocol.Profile{Values: values}, nil
 }
 
+// Default hands off: the front serves only the protocols that select by
+// host.
+func (*cacheSession) Default() (*protocol.Profile, error) { return nil, protocol.ErrHandOff }
+
 // Matching hands off: only the engine's actions need it.
 func (*cacheSession) Matching(protocol.Request) (string, error) { return "", protocol.ErrHandOff }
 

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/keyfob/keyfob/host/bazel"
 	"github.com/keyfob/keyfob/host/cache"
 	"github.com/keyfob/keyfob/host/cache/tokenkey"
 	"github.com/keyfob/keyfob/host/docker"
@@ -44,11 +43,6 @@ func DockerUsername(values map[string]string) string {
 		return docker.IdentityTokenUser
 	}
 	return firstOf(values["docker_username"], DefaultUsername)
-}
-
-// BazelResponse is keyfob's answer to Bazel's get.
-func BazelResponse(e *cache.Entry) bazel.Response {
-	return bazel.Bearer(e.AccessToken, cache.HostExpiry(e))
 }
 
 // UseIDToken reports whether a profile hands out its ID token instead of

@@ -8,26 +8,22 @@ import (
 )
 
 // The names the executable answers to as a host tool's helper (CONTRACT
-// §3), for the protocols not yet in host/protocol/all. BazelHelper is
-// keyfob's own: Bazel runs a helper with the single argument "get" and no
-// way to add flags, so it needs a name of its own.
+// §3), for the protocols not yet in host/protocol/all.
 const (
 	GitHelper    = "git-credential-keyfob"
 	DockerHelper = "docker-credential-keyfob"
-	BazelHelper  = "bazel-credential-keyfob"
 )
 
 // HelperNames are the helper names, in the order install-helpers creates
 // them.
 func HelperNames() []string {
 	names := []string{GitHelper, DockerHelper}
-	names = append(names, protocol.HelperNames(all.Protocols())...)
-	return append(names, BazelHelper)
+	return append(names, protocol.HelperNames(all.Protocols())...)
 }
 
 // helperCommands maps a helper name to the keyfob command it is.
 var helperCommands = map[string]string{
-	GitHelper: "git", DockerHelper: "docker", BazelHelper: "bazel",
+	GitHelper: "git", DockerHelper: "docker",
 }
 
 // Dispatch returns the keyfob command line of a process started as argv0

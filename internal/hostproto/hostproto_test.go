@@ -189,7 +189,7 @@ func bazelReq(uri string) Request {
 	if err != nil {
 		panic(err)
 	}
-	return FromBazel(req)
+	return req.Selection()
 }
 
 func TestFromGit(t *testing.T) {

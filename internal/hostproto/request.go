@@ -3,7 +3,6 @@ package hostproto
 import (
 	"strings"
 
-	"github.com/keyfob/keyfob/host/bazel"
 	"github.com/keyfob/keyfob/host/docker"
 	"github.com/keyfob/keyfob/host/git"
 	"github.com/keyfob/keyfob/host/protocol"
@@ -46,9 +45,4 @@ func FromGit(req *git.Request) (Request, bool) {
 // FromDocker is the request of a docker credential helper call.
 func FromDocker(s docker.Server) Request {
 	return Request{Host: s.Host, URL: s.RequestURL()}
-}
-
-// FromBazel is the request of a Bazel credential helper call.
-func FromBazel(r bazel.Request) Request {
-	return Request{Host: r.Host, User: r.User, URL: r.URI, Transport: &protocol.Bazel}
 }

@@ -4,6 +4,8 @@
 package all
 
 import (
+	"github.com/keyfob/keyfob/host/bazel"
+	"github.com/keyfob/keyfob/host/pnpm"
 	"github.com/keyfob/keyfob/host/protocol"
 	"github.com/keyfob/keyfob/host/terraform"
 )
@@ -13,5 +15,7 @@ import (
 func Protocols() []protocol.Protocol {
 	return []protocol.Protocol{
 		terraform.Protocol{},
+		bazel.Protocol{},
+		pnpm.Protocol{},
 	}
 }
