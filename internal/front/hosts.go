@@ -168,4 +168,3 @@ func serveDocker(env Env, args []string) (int, bool) {
 	}
 	return exit(env, 0, docker.WriteCredentials(env.Stdout, hostproto.DockerCredentials(srv, values, e.AccessToken)))
 }
-
