@@ -327,7 +327,7 @@ func TestHostProtocolsNeverUseTheEnvironmentProfile(t *testing.T) {
 func TestHostsHelperNames(t *testing.T) {
 	t.Parallel()
 	want := []string{"git-credential-keyfob", "docker-credential-keyfob", "terraform-credentials-keyfob", "bazel-credential-keyfob"}
-	if strings.Join(hostproto.HelperNames, " ") != strings.Join(want, " ") {
-		t.Errorf("HelperNames = %v", hostproto.HelperNames)
+	if strings.Join(hostproto.HelperNames(), " ") != strings.Join(want, " ") {
+		t.Errorf("HelperNames = %v", hostproto.HelperNames())
 	}
 }

@@ -92,7 +92,7 @@ var osLinks = linkFuncs{symlink: os.Symlink, link: os.Link}
 func installHelpers(target, dir string, l linkFuncs) ([]installed, error) {
 	var done []installed
 	needEngine := false
-	for _, name := range hostproto.HelperNames {
+	for _, name := range hostproto.HelperNames() {
 		path := filepath.Join(dir, name+exeSuffix())
 		how, err := installOne(target, path, l)
 		if err != nil {

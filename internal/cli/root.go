@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/keyfob/keyfob/host/protocol/all"
 	"github.com/spf13/cobra"
 )
 
@@ -37,8 +38,11 @@ func newRoot(env *Env) *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
 	root.AddCommand(newTokenCmd(env), newVersionCmd(env), newProfilesCmd(env), newPluginsCmd(env), newCacheCmd(env))
 	root.AddCommand(newLoginCmd(env), newLogoutCmd(env))
-	root.AddCommand(newGoogleCmd(env), newGoauthCmd(env), newCargoCmd(env), newPnpmCmd(env))
-	root.AddCommand(newGitCmd(env), newKubectlCmd(env), newKubeconfigCmd(env), newDockerCmd(env), newBazelCmd(env), newTerraformCmd(env), newInstallHelpersCmd(env))
+	root.AddCommand(newGoogleCmd(env), newGoauthCmd(env), newCargoCmd(env))
+	root.AddCommand(newGitCmd(env), newKubectlCmd(env), newKubeconfigCmd(env), newDockerCmd(env), newInstallHelpersCmd(env))
+	for _, p := range all.Protocols() {
+		root.AddCommand(newProtocolCmd(env, p))
+	}
 	root.AddCommand(newDoctorCmd(env), newInspectCmd(env), newCompletionCmd(env, root))
 	root.SetHelpCommand(&cobra.Command{Hidden: true})
 	return root

@@ -16,6 +16,8 @@ import (
 
 	"github.com/keyfob/keyfob/host/cache"
 	"github.com/keyfob/keyfob/host/cache/tokenkey"
+	"github.com/keyfob/keyfob/host/protocol"
+	"github.com/keyfob/keyfob/host/protocol/all"
 	"github.com/keyfob/keyfob/internal/config"
 	"github.com/keyfob/keyfob/internal/entraprofile"
 	"github.com/keyfob/keyfob/internal/hostproto"
@@ -60,10 +62,9 @@ func Run(env Env) (code int, handled bool) {
 		return serveKubectl(env, args[1:])
 	case "docker":
 		return serveDocker(env, args[1:])
-	case "bazel":
-		return serveBazel(env, args[1:])
-	case "terraform":
-		return serveTerraform(env, args[1:])
+	}
+	if p := protocol.Lookup(all.Protocols(), args[0]); p != nil {
+		return serveProtocol(env, p, args[1:])
 	}
 	return 0, false
 }

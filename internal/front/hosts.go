@@ -6,18 +6,16 @@ import (
 	"strings"
 	"time"
 
-	"github.com/keyfob/keyfob/host/bazel"
 	"github.com/keyfob/keyfob/host/cache"
 	"github.com/keyfob/keyfob/host/cache/tokenkey"
 	"github.com/keyfob/keyfob/host/docker"
 	"github.com/keyfob/keyfob/host/git"
 	"github.com/keyfob/keyfob/host/kubectl"
-	"github.com/keyfob/keyfob/host/terraform"
 	"github.com/keyfob/keyfob/internal/hostproto"
 )
 
 // The host protocols' cache-hit paths. Each mirrors its command in
-// internal/cli (git.go, kubectl.go, docker.go, bazel.go, terraform.go):
+// internal/cli (git.go, kubectl.go, docker.go):
 // same selection, same answer; anything else goes to the engine.
 
 // hostProfile selects the profile for a host protocol's request as the
@@ -169,57 +167,4 @@ func serveDocker(env Env, args []string) (int, bool) {
 		return 0, false
 	}
 	return exit(env, 0, docker.WriteCredentials(env.Stdout, hostproto.DockerCredentials(srv, values, e.AccessToken)))
-}
-
-// serveBazel answers bazel get.
-func serveBazel(env Env, args []string) (int, bool) {
-	a, ok := parseHostArgs(args)
-	if !ok || len(a.positional) != 1 || a.positional[0] != "get" {
-		return 0, false
-	}
-	data, err := env.Stdin.Within("bazel", a.timeout).ReadAll(bazel.MaxInput)
-	if err != nil {
-		return readFailed(env, err, nil)
-	}
-	req, err := bazel.ParseRequest(bytes.NewReader(data))
-	if err != nil {
-		return 0, false
-	}
-	values, nothing, ok := hostProfile(env, a.profile, hostproto.FromBazel(req))
-	if !ok {
-		return 0, false
-	}
-	if nothing {
-		return exit(env, 0, bazel.Write(env.Stdout, bazel.Response{}))
-	}
-	e, ok := lookup(env, tokenkey.Request{Values: values, Scopes: a.scopes}, a.minValidity)
-	if !ok {
-		return 0, false
-	}
-	return exit(env, 0, bazel.Write(env.Stdout, hostproto.BazelResponse(e)))
-}
-
-// serveTerraform answers terraform get HOST with a token that lasts (see
-// hostproto.TerraformMinValidity); store and forget go to the engine.
-func serveTerraform(env Env, args []string) (int, bool) {
-	a, ok := parseHostArgs(args)
-	if !ok || len(a.positional) != 2 || a.positional[0] != terraform.Get {
-		return 0, false
-	}
-	values, nothing, ok := hostProfile(env, a.profile, hostproto.FromTerraform(a.positional[1]))
-	if !ok {
-		return 0, false
-	}
-	if nothing {
-		return exit(env, 0, terraform.WriteNone(env.Stdout))
-	}
-	minValidity := hostproto.TerraformMinValidity
-	if a.minSet {
-		minValidity = fixed(a.minValidity)
-	}
-	e, ok := lookupKey(env, tokenkey.Request{Values: values, Scopes: a.scopes}, accessKey, minValidity)
-	if !ok {
-		return 0, false
-	}
-	return exit(env, 0, terraform.WriteToken(env.Stdout, e.AccessToken))
 }

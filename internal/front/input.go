@@ -95,3 +95,18 @@ func (in *Input) Consumed() ([]byte, bool) {
 	}
 	return in.data, in.read
 }
+
+// Read reads from the input, keeping what it read for the engine (see
+// Consumed).
+func (in *Input) Read(p []byte) (int, error) {
+	if in == nil {
+		return 0, io.EOF
+	}
+	in.read = true
+	if in.r == nil {
+		return 0, io.EOF
+	}
+	n, err := in.r.Read(p)
+	in.data = append(in.data, p[:n]...)
+	return n, err
+}

@@ -6,14 +6,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/keyfob/keyfob/host/bazel"
 	"github.com/keyfob/keyfob/host/cache"
 	"github.com/keyfob/keyfob/host/cache/tokenkey"
 	"github.com/keyfob/keyfob/host/docker"
 	"github.com/keyfob/keyfob/host/git"
 	"github.com/keyfob/keyfob/host/jwtexp"
 	"github.com/keyfob/keyfob/host/kubectl"
-	"github.com/keyfob/keyfob/host/terraform"
 	"github.com/keyfob/keyfob/internal/config"
 )
 
@@ -45,11 +43,6 @@ func DockerUsername(values map[string]string) string {
 		return docker.IdentityTokenUser
 	}
 	return firstOf(values["docker_username"], DefaultUsername)
-}
-
-// BazelResponse is keyfob's answer to Bazel's get.
-func BazelResponse(e *cache.Entry) bazel.Response {
-	return bazel.Bearer(e.AccessToken, cache.HostExpiry(e))
 }
 
 // UseIDToken reports whether a profile hands out its ID token instead of
@@ -103,16 +96,6 @@ func KubeServerNote(info *kubectl.ExecInfo, name string) string {
 		return ""
 	}
 	return HTTPS.Note(name, info.Cluster.Server)
-}
-
-// TerraformMinValidity is the minimum validity a cached token must have
-// to be handed to Terraform: terraform.MinValidity of its lifetime.
-func TerraformMinValidity(e *cache.Entry) time.Duration {
-	var lifetime time.Duration
-	if e != nil && !e.IssuedAt.IsZero() && !e.ExpiresAt.IsZero() {
-		lifetime = e.ExpiresAt.Sub(e.IssuedAt)
-	}
-	return terraform.MinValidity(lifetime)
 }
 
 // ACRExchange reports whether a profile trades its Entra token for an

@@ -2,31 +2,34 @@ package hostproto
 
 import (
 	"strings"
+
+	"github.com/keyfob/keyfob/host/protocol"
+	"github.com/keyfob/keyfob/host/protocol/all"
 )
 
 // The names the executable answers to as a host tool's helper (CONTRACT
-// §3). BazelHelper is keyfob's own: Bazel runs a helper with the single
-// argument "get" and no way to add flags, so it needs a name of its own.
+// §3), for the protocols not yet in host/protocol/all.
 const (
-	GitHelper       = "git-credential-keyfob"
-	DockerHelper    = "docker-credential-keyfob"
-	TerraformHelper = "terraform-credentials-keyfob"
-	BazelHelper     = "bazel-credential-keyfob"
+	GitHelper    = "git-credential-keyfob"
+	DockerHelper = "docker-credential-keyfob"
 )
 
 // HelperNames are the helper names, in the order install-helpers creates
 // them.
-var HelperNames = []string{GitHelper, DockerHelper, TerraformHelper, BazelHelper}
+func HelperNames() []string {
+	names := []string{GitHelper, DockerHelper}
+	return append(names, protocol.HelperNames(all.Protocols())...)
+}
 
 // helperCommands maps a helper name to the keyfob command it is.
 var helperCommands = map[string]string{
-	GitHelper: "git", DockerHelper: "docker", TerraformHelper: "terraform", BazelHelper: "bazel",
+	GitHelper: "git", DockerHelper: "docker",
 }
 
 // Dispatch returns the keyfob command line of a process started as argv0
-// with args: for a helper name (a ".exe" suffix ignored; Terraform's
-// versioned "terraform-credentials-keyfob_v1.2.3" too) the helper's
-// command followed by args, otherwise args unchanged.
+// with args: for a helper name (a ".exe" suffix ignored; see
+// protocol.ForProgram) the helper's command followed by args, otherwise
+// args unchanged.
 func Dispatch(argv0 string, args []string) []string {
 	if cmd := HelperCommand(argv0); cmd != "" {
 		return append([]string{cmd}, args...)
@@ -44,8 +47,8 @@ func HelperCommand(argv0 string) string {
 	if cmd, ok := helperCommands[name]; ok {
 		return cmd
 	}
-	if strings.HasPrefix(name, TerraformHelper+"_v") {
-		return "terraform"
+	if p := protocol.ForProgram(all.Protocols(), argv0); p != nil {
+		return p.Name()
 	}
 	return ""
 }

@@ -109,7 +109,7 @@ func TestChoose(t *testing.T) {
 		want   string
 		wantOK bool
 	}{
-		"preset hosts count":             {req: FromTerraform("graph.microsoft.com"), want: "graph", wantOK: true},
+		"preset hosts count":             {req: Request{Host: "graph.microsoft.com", URL: "https://graph.microsoft.com/"}, want: "graph", wantOK: true},
 		"preset wildcard":                {req: Request{Host: "contoso.visualstudio.com"}, want: "devops", wantOK: true},
 		"user in the remote URL":         {req: Request{Host: "dev.azure.com", User: "alice", URL: "https://alice@dev.azure.com/x/y/_git/z"}, want: "devops-alice", wantOK: true},
 		"other user":                     {req: Request{Host: "dev.azure.com", User: "bob", URL: "https://bob@dev.azure.com/x/y/_git/z"}, want: "devops", wantOK: true},
@@ -189,7 +189,7 @@ func bazelReq(uri string) Request {
 	if err != nil {
 		panic(err)
 	}
-	return FromBazel(req)
+	return req.Selection()
 }
 
 func TestFromGit(t *testing.T) {
@@ -288,20 +288,6 @@ func TestKubeToken(t *testing.T) {
 				t.Errorf("KubeToken = %q, %v, %v, %v; want %q, %v, %v, error %v", tok, exp, fresh, err, tc.wantToken, tc.wantExpiry, tc.wantFresh, tc.wantErr)
 			}
 		})
-	}
-}
-
-func TestTerraformMinValidity(t *testing.T) {
-	t.Parallel()
-	if got := TerraformMinValidity(entry); got != 30*time.Minute {
-		t.Errorf("one-hour token: %v, want 30m", got)
-	}
-	short := &cache.Entry{AccessToken: "a", IssuedAt: now, ExpiresAt: now.Add(5 * time.Minute)}
-	if got := TerraformMinValidity(short); got != 150*time.Second {
-		t.Errorf("five-minute token: %v, want 2m30s", got)
-	}
-	if got := TerraformMinValidity(nil); got != 30*time.Minute {
-		t.Errorf("no entry: %v, want 30m", got)
 	}
 }
 

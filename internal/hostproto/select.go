@@ -92,7 +92,7 @@ func Choose(f *config.File, getenv func(string) string, flagProfile string, r Re
 // The caller treats a refusal as "nothing here" and shows the reason on
 // stderr.
 func Refusal(name string, values map[string]string, r Request, explicit bool) string {
-	if note := r.transportNote(name); note != "" {
+	if note := r.TransportNote(name); note != "" {
 		return note
 	}
 	if !explicit {

@@ -1,4 +1,4 @@
-package hostproto
+package protocol
 
 import (
 	"fmt"

@@ -1,0 +1,100 @@
+package front
+
+import (
+	"context"
+	"errors"
+	"io"
+	"strings"
+
+	"github.com/keyfob/keyfob/host/cache"
+	"github.com/keyfob/keyfob/host/cache/tokenkey"
+	"github.com/keyfob/keyfob/host/protocol"
+)
+
+// serveProtocol answers a host protocol's request from the cache, through
+// a cacheSession; it declines (false) when the protocol hands off or the
+// command line has anything the front does not handle.
+func serveProtocol(env Env, p protocol.Protocol, args []string) (int, bool) {
+	a, ok := parseHostArgs(args)
+	if h := p.Help(); !ok || len(a.positional) < h.MinArgs || len(a.positional) > h.MaxArgs {
+		return 0, false
+	}
+	return frontExit(env, p.Serve(context.Background(), &cacheSession{env: env, args: a}, a.positional))
+}
+
+// frontExit is the front's answer for what Serve returned: decline for a
+// hand-off or a usage error (the engine reports it), the engine's answer
+// for a request that did not arrive in time, and for any other error (a
+// write that failed) exit 1 with the one line the engine prints for it.
+func frontExit(env Env, err error) (int, bool) {
+	var te *protocol.StdinTimeout
+	var ue *protocol.UsageError
+	var ex *protocol.Exit
+	switch {
+	case err == nil:
+		return 0, true
+	case errors.Is(err, protocol.ErrHandOff), errors.As(err, &ue):
+		return 0, false
+	case errors.As(err, &te):
+		_, _ = io.WriteString(env.Stderr, "keyfob: "+te.Error()+"\n")
+		return protocol.StdinTimeoutExit, true
+	case errors.As(err, &ex):
+		return ex.Code, true
+	}
+	_, _ = io.WriteString(env.Stderr, "keyfob: "+strings.Join(strings.Fields(err.Error()), " ")+"\n")
+	return 1, true
+}
+
+// cacheSession is the front's protocol.Session: it answers from the
+// cache and returns protocol.ErrHandOff for everything else.
+type cacheSession struct {
+	env  Env
+	args hostArgs
+}
+
+// CacheOnly is true.
+func (*cacheSession) CacheOnly() bool { return true }
+
+// Stdin is the front's Input, bounded by --timeout.
+func (s *cacheSession) Stdin(tool string) io.Reader {
+	return s.env.Stdin.Within(tool, s.args.timeout)
+}
+
+// Stdout is the front's standard output.
+func (s *cacheSession) Stdout() io.Writer { return s.env.Stdout }
+
+// Select picks the profile as the engine does (hostProfile).
+func (s *cacheSession) Select(r protocol.Request) (*protocol.Profile, error) {
+	values, nothing, ok := hostProfile(s.env, s.args.profile, r)
+	switch {
+	case !ok:
+		return nil, protocol.ErrHandOff
+	case nothing:
+		return nil, nil
+	}
+	return &protocol.Profile{Values: values}, nil
+}
+
+// Default hands off: the front serves only the protocols that select by
+// host.
+func (*cacheSession) Default() (*protocol.Profile, error) { return nil, protocol.ErrHandOff }
+
+// Matching hands off: only the engine's actions need it.
+func (*cacheSession) Matching(protocol.Request) (string, error) { return "", protocol.ErrHandOff }
+
+// Token returns the cached entry for p if it is valid for the minimum
+// validity --min-validity, else w, else the default gives it.
+func (s *cacheSession) Token(_ context.Context, p *protocol.Profile, w protocol.Want) (*cache.Entry, error) {
+	minValidity := fixed(s.args.minValidity)
+	if w.MinValidity != nil && !s.args.minSet {
+		minValidity = w.MinValidity
+	}
+	e, ok := lookupKey(s.env, tokenkey.Request{Values: p.Values, Scopes: s.args.scopes}, accessKey, minValidity)
+	if !ok {
+		return nil, protocol.ErrHandOff
+	}
+	return e, nil
+}
+
+// Forget hands off: the front changes nothing.
+func (*cacheSession) Forget(*protocol.Profile) error { return protocol.ErrHandOff }
