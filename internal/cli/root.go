@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -11,8 +12,9 @@ import (
 // Main runs the CLI and returns the process exit code. Every plugin it
 // started has been stopped when it returns.
 func Main(ctx context.Context, env Env) int {
-	root := newRoot(&env)
-	root.SetArgs(cargoProviderArgs(env.Args))
+	args := cargoProviderArgs(env.Args)
+	root := newRootFor(&env, args)
+	root.SetArgs(args)
 	root.SetIn(env.Stdin)
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
@@ -23,7 +25,58 @@ func Main(ctx context.Context, env Env) int {
 	return ExitCode(err)
 }
 
+// subcommand is one of keyfob's commands: its name and aliases, and how
+// it is built.
+type subcommand struct {
+	names []string
+	build func(env *Env) *cobra.Command
+}
+
+// subcommands lists keyfob's commands but completion, which needs all
+// of them. A command is built only when it runs (see newRootFor): most
+// register a flag per profile key, and building them all would cost a
+// call more than the rest of the engine's start-up.
+var subcommands = []subcommand{
+	{[]string{"token"}, newTokenCmd}, {[]string{"version"}, newVersionCmd},
+	{[]string{"profiles"}, newProfilesCmd}, {[]string{"plugins"}, newPluginsCmd},
+	{[]string{"cache"}, newCacheCmd}, {[]string{"login"}, newLoginCmd}, {[]string{"logout"}, newLogoutCmd},
+	{[]string{"google", "google-exec"}, newGoogleCmd}, {[]string{"goauth"}, newGoauthCmd},
+	{[]string{"cargo"}, newCargoCmd}, {[]string{"pnpm"}, newPnpmCmd},
+	{[]string{"git"}, newGitCmd}, {[]string{"kubectl"}, newKubectlCmd}, {[]string{"kubeconfig"}, newKubeconfigCmd},
+	{[]string{"docker"}, newDockerCmd}, {[]string{"bazel"}, newBazelCmd}, {[]string{"terraform"}, newTerraformCmd},
+	{[]string{"install-helpers"}, newInstallHelpersCmd}, {[]string{"doctor"}, newDoctorCmd}, {[]string{"inspect"}, newInspectCmd},
+}
+
+// newRoot is the root command with every subcommand, for help, completion
+// and anything newRootFor cannot place.
 func newRoot(env *Env) *cobra.Command {
+	root := bareRoot()
+	for _, sc := range subcommands {
+		root.AddCommand(sc.build(env))
+	}
+	root.AddCommand(newCompletionCmd(env, root))
+	return root
+}
+
+// newRootFor is the root command for args: with only the subcommand
+// args[0] names when it is one, else with all of them (no arguments, a
+// flag first, help, completion requests, an unknown command).
+func newRootFor(env *Env, args []string) *cobra.Command {
+	if len(args) == 0 {
+		return newRoot(env)
+	}
+	for _, sc := range subcommands {
+		if slices.Contains(sc.names, args[0]) {
+			root := bareRoot()
+			root.AddCommand(sc.build(env))
+			return root
+		}
+	}
+	return newRoot(env)
+}
+
+// bareRoot is the root command without its subcommands.
+func bareRoot() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "keyfob",
 		Short: "Get OAuth 2.0 access tokens (Microsoft Entra ID and any OAuth server) for the tools that need them",
@@ -35,11 +88,6 @@ func newRoot(env *Env) *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
-	root.AddCommand(newTokenCmd(env), newVersionCmd(env), newProfilesCmd(env), newPluginsCmd(env), newCacheCmd(env))
-	root.AddCommand(newLoginCmd(env), newLogoutCmd(env))
-	root.AddCommand(newGoogleCmd(env), newGoauthCmd(env), newCargoCmd(env), newPnpmCmd(env))
-	root.AddCommand(newGitCmd(env), newKubectlCmd(env), newKubeconfigCmd(env), newDockerCmd(env), newBazelCmd(env), newTerraformCmd(env), newInstallHelpersCmd(env))
-	root.AddCommand(newDoctorCmd(env), newInspectCmd(env), newCompletionCmd(env, root))
 	root.SetHelpCommand(&cobra.Command{Hidden: true})
 	return root
 }
