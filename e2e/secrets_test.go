@@ -951,7 +951,8 @@ scopes = ["api", "offline_access"]
 `, tokenURL))
 	s := &interactive{bin: bin, home: home, cfg: cfg}
 	vars := env("E2E_SLOW_SECRET", secret, "E2E_SLOW_PASSWORD", password, "E2E_SLOW_PFX_PASSWORD", pfxPassword,
-		"KEYFOB_LOG", "trace", "KEYFOB_KEYRING", "auto")
+		"KEYFOB_LOG", "trace", "KEYFOB_KEYRING", "auto",
+		"KEYFOB_PLUGIN_MODE", "process") // the plugin process is what this test reads
 
 	cases := []struct {
 		label string

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/keyfob/keyfob/host/protocol/all"
@@ -12,8 +13,9 @@ import (
 // Main runs the CLI and returns the process exit code. Every plugin it
 // started has been stopped when it returns.
 func Main(ctx context.Context, env Env) int {
-	root := newRoot(&env)
-	root.SetArgs(cargoProviderArgs(env.Args))
+	args := cargoProviderArgs(env.Args)
+	root := newRootFor(&env, args)
+	root.SetArgs(args)
 	root.SetIn(env.Stdin)
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
@@ -24,7 +26,68 @@ func Main(ctx context.Context, env Env) int {
 	return ExitCode(err)
 }
 
+// subcommand is one of keyfob's commands: its name and aliases, and how
+// it is built.
+type subcommand struct {
+	names []string
+	build func(env *Env) *cobra.Command
+}
+
+// builtinCommands lists keyfob's commands but completion, which needs
+// all of them, and the host protocols' (see subcommands). A command is built only when it runs (see newRootFor): most
+// register a flag per profile key, and building them all would cost a
+// call more than the rest of the engine's start-up.
+var builtinCommands = []subcommand{
+	{[]string{"token"}, newTokenCmd}, {[]string{"version"}, newVersionCmd},
+	{[]string{"profiles"}, newProfilesCmd}, {[]string{"plugins"}, newPluginsCmd},
+	{[]string{"cache"}, newCacheCmd}, {[]string{"login"}, newLoginCmd}, {[]string{"logout"}, newLogoutCmd},
+	{[]string{"google", "google-exec"}, newGoogleCmd}, {[]string{"goauth"}, newGoauthCmd},
+	{[]string{"cargo"}, newCargoCmd},
+	{[]string{"git"}, newGitCmd}, {[]string{"kubectl"}, newKubectlCmd}, {[]string{"kubeconfig"}, newKubeconfigCmd},
+	{[]string{"docker"}, newDockerCmd},
+	{[]string{"install-helpers"}, newInstallHelpersCmd}, {[]string{"doctor"}, newDoctorCmd}, {[]string{"inspect"}, newInspectCmd},
+}
+
+// subcommands is builtinCommands and a command per registered host
+// protocol (host/protocol/all).
+var subcommands = func() []subcommand {
+	list := slices.Clone(builtinCommands)
+	for _, p := range all.Protocols() {
+		list = append(list, subcommand{[]string{p.Name()}, func(env *Env) *cobra.Command { return newProtocolCmd(env, p) }})
+	}
+	return list
+}()
+
+// newRoot is the root command with every subcommand, for help, completion
+// and anything newRootFor cannot place.
 func newRoot(env *Env) *cobra.Command {
+	root := bareRoot()
+	for _, sc := range subcommands {
+		root.AddCommand(sc.build(env))
+	}
+	root.AddCommand(newCompletionCmd(env, root))
+	return root
+}
+
+// newRootFor is the root command for args: with only the subcommand
+// args[0] names when it is one, else with all of them (no arguments, a
+// flag first, help, completion requests, an unknown command).
+func newRootFor(env *Env, args []string) *cobra.Command {
+	if len(args) == 0 {
+		return newRoot(env)
+	}
+	for _, sc := range subcommands {
+		if slices.Contains(sc.names, args[0]) {
+			root := bareRoot()
+			root.AddCommand(sc.build(env))
+			return root
+		}
+	}
+	return newRoot(env)
+}
+
+// bareRoot is the root command without its subcommands.
+func bareRoot() *cobra.Command {
 	root := &cobra.Command{
 		Use:   "keyfob",
 		Short: "Get OAuth 2.0 access tokens (Microsoft Entra ID and any OAuth server) for the tools that need them",
@@ -36,14 +99,6 @@ func newRoot(env *Env) *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
-	root.AddCommand(newTokenCmd(env), newVersionCmd(env), newProfilesCmd(env), newPluginsCmd(env), newCacheCmd(env))
-	root.AddCommand(newLoginCmd(env), newLogoutCmd(env))
-	root.AddCommand(newGoogleCmd(env), newGoauthCmd(env), newCargoCmd(env))
-	root.AddCommand(newGitCmd(env), newKubectlCmd(env), newKubeconfigCmd(env), newDockerCmd(env), newInstallHelpersCmd(env))
-	for _, p := range all.Protocols() {
-		root.AddCommand(newProtocolCmd(env, p))
-	}
-	root.AddCommand(newDoctorCmd(env), newInspectCmd(env), newCompletionCmd(env, root))
 	root.SetHelpCommand(&cobra.Command{Hidden: true})
 	return root
 }

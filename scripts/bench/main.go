@@ -6,7 +6,9 @@
 // (a) whole-process cached keyfob token against a Go hello-world process,
 // as a ratio of medians, interleaved in one run; (b) a cache miss through
 // the plugin boundary; (d) peak RSS of a cached call; (e) 32 parallel cold
-// invocations and the token requests they cost; (f) binary sizes. The
+// invocations and the token requests they cost; (f) binary sizes; (g) a
+// cache hit with 10,000 profiles; (h) cold keyfob token against
+// int128/kubelogin's cold get-token (built here in a scratch module). The
 // authorization server is a small loopback one inside this program.
 package main
 
@@ -15,19 +17,23 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 )
 
 func main() {
 	n := flag.Int("n", 200, "runs per measured command")
+	only := flag.String("only", "", "run only these figures, e.g. \"h\" or \"a,h\" (default: all)")
+	kubelogin := flag.String("kubelogin", "", "int128/kubelogin "+kubeloginVersion+" executable for (h) (default: build it)")
 	flag.Parse()
-	if err := run(*n); err != nil {
+	if err := run(*n, *only, *kubelogin); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(n int) error {
+func run(n int, only, kubelogin string) error {
 	dir, err := os.MkdirTemp("", "keyfob-bench-")
 	if err != nil {
 		return err
@@ -40,14 +46,21 @@ func run(n int) error {
 	srv := newServer()
 	defer srv.Close()
 	w := newWorld(dir, bins, srv)
+	w.kubelogin = kubelogin
 	if err := w.writeConfig(); err != nil {
 		return err
 	}
 	fmt.Printf("# keyfob benchmarks (%s, %d runs each)\n\n", time.Now().UTC().Format("2006-01-02"), n)
 	fmt.Printf("Machine: %s. Load before the run: %s.\n\n", machine(), loadavg())
-	steps := []func(int) error{w.cachedVsHello, w.cacheMiss, w.parallelCold, w.manyProfiles, w.sizes}
+	steps := []struct {
+		figure string
+		run    func(int) error
+	}{{"a", w.cachedVsHello}, {"b", w.cacheMiss}, {"e", w.parallelCold}, {"g", w.manyProfiles}, {"f", w.sizes}, {"h", w.coldVsKubelogin}}
 	for _, step := range steps {
-		if err := step(n); err != nil {
+		if only != "" && !slices.Contains(strings.Split(only, ","), step.figure) {
+			continue
+		}
+		if err := step.run(n); err != nil {
 			return err
 		}
 		fmt.Printf("(load after this step: %s)\n\n", loadavg())
@@ -63,6 +76,8 @@ type world struct {
 	cfg  string
 	// hello is the hello-world median of (a), the baseline of later ratios.
 	hello time.Duration
+	// kubelogin is a given int128/kubelogin executable for (h), or "".
+	kubelogin string
 }
 
 func newWorld(dir string, bins binaries, srv *server) *world {
