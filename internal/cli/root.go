@@ -34,9 +34,10 @@ type subcommand struct {
 }
 
 // builtinCommands lists keyfob's commands but completion, which needs
-// all of them, and the host protocols' (see subcommands). A command is built only when it runs (see newRootFor): most
-// register a flag per profile key, and building them all would cost a
-// call more than the rest of the engine's start-up.
+// all of them, and the host protocols' (see subcommands). A command is
+// built only when it runs (see newRootFor): most register a flag per
+// profile key, and building them all would cost a call more than the
+// rest of the engine's start-up.
 var builtinCommands = []subcommand{
 	{[]string{"token"}, newTokenCmd}, {[]string{"version"}, newVersionCmd},
 	{[]string{"profiles"}, newProfilesCmd}, {[]string{"plugins"}, newPluginsCmd},
