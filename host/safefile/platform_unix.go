@@ -7,10 +7,6 @@ import (
 	"syscall"
 )
 
-// openNonBlock keeps opening a FIFO from blocking until a writer appears;
-// the regular-file check then refuses it.
-const openNonBlock = syscall.O_NONBLOCK
-
 // owner returns the uid and gid owning fi.
 func owner(fi fs.FileInfo) (uid, gid int, ok bool) {
 	st, ok := fi.Sys().(*syscall.Stat_t)

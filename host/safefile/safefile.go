@@ -1,9 +1,8 @@
 package safefile
 
 import (
-	"errors"
 	"fmt"
-	"io"
+	"github.com/keyfob/keyfob/plugin/secretref"
 	"io/fs"
 	"os"
 	"os/user"
@@ -134,50 +133,14 @@ func ReadFile(path string, max int64) ([]byte, error) {
 	if err := Check(path, fi); err != nil {
 		return nil, err
 	}
-	return readAtMost(f, path, max)
+	return secretref.ReadAtMost(f, path, max)
 }
 
 // OpenRegular opens path for reading without blocking on a FIFO and
 // returns it with its FileInfo if it is a regular file; anything else (a
 // FIFO, a device, a directory) is refused with an error starting with
 // path. A missing file gives an error that wraps fs.ErrNotExist.
-func OpenRegular(path string) (*os.File, fs.FileInfo, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|openNonBlock, 0)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", path, unwrapPath(err))
-	}
-	fi, err := f.Stat()
-	if err == nil && !fi.Mode().IsRegular() {
-		err = errors.New("is not a regular file")
-	}
-	if err != nil {
-		_ = f.Close()
-		return nil, nil, fmt.Errorf("%s: %w", path, unwrapPath(err))
-	}
-	return f, fi, nil
-}
-
-// readAtMost reads r to its end, refusing more than max bytes (a file
-// that grew after the size check).
-func readAtMost(r io.Reader, path string, max int64) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, max+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, unwrapPath(err))
-	}
-	if int64(len(b)) > max {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, max)
-	}
-	return b, nil
-}
-
-// unwrapPath drops *fs.PathError's op and path: callers name the path.
-func unwrapPath(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err
-	}
-	return err
-}
+func OpenRegular(path string) (*os.File, fs.FileInfo, error) { return secretref.OpenRegular(path) }
 
 // userName is the login name of uid with the number, or the number alone.
 func userName(uid int) string {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -59,27 +60,40 @@ func trimNewline(s string) string {
 // a device, a directory) without blocking on it, and any file larger than
 // max bytes. Errors start with the path.
 func ReadFile(path string, max int64) ([]byte, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|openNonBlock, 0)
+	f, fi, err := OpenRegular(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, unwrapPath(err))
+		return nil, err
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, unwrapPath(err))
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: is not a regular file", path)
-	}
 	if fi.Size() > max {
 		return nil, fmt.Errorf("%s: larger than %d bytes", path, max)
 	}
-	return readAtMost(f, path, max)
+	return ReadAtMost(f, path, max)
 }
 
-// readAtMost reads r to its end, refusing more than max bytes (a file
-// that grew after the size check).
-func readAtMost(r io.Reader, path string, max int64) ([]byte, error) {
+// OpenRegular opens path for reading without blocking on a FIFO and
+// returns it with its FileInfo if it is a regular file; anything else (a
+// FIFO, a device, a directory) is refused with an error starting with
+// path. A missing file gives an error that wraps fs.ErrNotExist.
+func OpenRegular(path string) (*os.File, fs.FileInfo, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|openNonBlock, 0)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: %w", path, unwrapPath(err))
+	}
+	fi, err := f.Stat()
+	if err == nil && !fi.Mode().IsRegular() {
+		err = errors.New("is not a regular file")
+	}
+	if err != nil {
+		_ = f.Close()
+		return nil, nil, fmt.Errorf("%s: %w", path, unwrapPath(err))
+	}
+	return f, fi, nil
+}
+
+// ReadAtMost reads r, the file path, to its end, refusing more than max
+// bytes (a file that grew after a size check). Errors start with path.
+func ReadAtMost(r io.Reader, path string, max int64) ([]byte, error) {
 	b, err := io.ReadAll(io.LimitReader(r, max+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, unwrapPath(err))
