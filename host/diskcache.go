@@ -3,7 +3,6 @@ package host
 import (
 	"context"
 	"fmt"
-	"github.com/keyfob/keyfob/host/keyspec"
 	"io"
 	"maps"
 	"os"
@@ -12,6 +11,7 @@ import (
 	"github.com/hashicorp/go-hclog"
 	"github.com/keyfob/keyfob/host/cache"
 	"github.com/keyfob/keyfob/host/cache/tokenkey"
+	"github.com/keyfob/keyfob/host/keyspec"
 	"github.com/keyfob/keyfob/plugin"
 )
 

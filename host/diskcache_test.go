@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/keyfob/keyfob/host/keyspec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/keyfob/keyfob/host/cache"
 	"github.com/keyfob/keyfob/host/cache/tokenkey"
+	"github.com/keyfob/keyfob/host/keyspec"
 	"github.com/keyfob/keyfob/plugin"
 )
 

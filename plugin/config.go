@@ -2,10 +2,11 @@ package plugin
 
 import (
 	"encoding/json"
-	"github.com/keyfob/keyfob/plugin/errdefs"
-	"github.com/keyfob/keyfob/plugin/secretref"
 	"os"
 	"strings"
+
+	"github.com/keyfob/keyfob/plugin/errdefs"
+	"github.com/keyfob/keyfob/plugin/secretref"
 )
 
 // Config is a profile's keys as they cross the wire: a string per key, a

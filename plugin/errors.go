@@ -3,10 +3,11 @@ package plugin
 import (
 	"errors"
 	"fmt"
-	"github.com/keyfob/keyfob/plugin/errdefs"
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/keyfob/keyfob/plugin/errdefs"
 )
 
 // Sentinel errors for outcomes callers branch on. Wrap them with %w; the gRPC

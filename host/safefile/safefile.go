@@ -2,12 +2,13 @@ package safefile
 
 import (
 	"fmt"
-	"github.com/keyfob/keyfob/plugin/secretref"
 	"io/fs"
 	"os"
 	"os/user"
 	"path/filepath"
 	"strconv"
+
+	"github.com/keyfob/keyfob/plugin/secretref"
 )
 
 // UnsafeError reports a file or directory that another user could change.

@@ -4,11 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/keyfob/keyfob/host"
 	"io"
 	"strings"
 	"time"
 
+	"github.com/keyfob/keyfob/host"
 	"github.com/keyfob/keyfob/host/keyring"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"

@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/keyfob/keyfob/host"
 	"io/fs"
 	"os"
 	"strings"
 
+	"github.com/keyfob/keyfob/host"
 	"github.com/keyfob/keyfob/host/keyring"
 )
 

@@ -1,9 +1,9 @@
 package cli
 
 import (
-	"github.com/keyfob/keyfob/host"
 	"time"
 
+	"github.com/keyfob/keyfob/host"
 	"github.com/keyfob/keyfob/internal/config"
 	"github.com/spf13/pflag"
 )

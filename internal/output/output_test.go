@@ -2,9 +2,10 @@ package output
 
 import (
 	"bytes"
-	goldenfile "github.com/keyfob/keyfob/internal/golden"
 	"testing"
 	"time"
+
+	goldenfile "github.com/keyfob/keyfob/internal/golden"
 )
 
 func golden(t *testing.T, name string, got []byte) {

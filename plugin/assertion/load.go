@@ -8,6 +8,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+
 	"github.com/keyfob/keyfob/plugin/secretref"
 
 	"github.com/keyfob/keyfob/plugin"

@@ -2,8 +2,9 @@ package oauth
 
 import (
 	"context"
-	"github.com/keyfob/keyfob/plugin/secretref"
 	"strings"
+
+	"github.com/keyfob/keyfob/plugin/secretref"
 
 	"github.com/keyfob/keyfob/plugin"
 	"github.com/keyfob/keyfob/plugin/assertion"

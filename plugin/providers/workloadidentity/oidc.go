@@ -3,13 +3,13 @@ package workloadidentity
 import (
 	"context"
 	"encoding/json"
-	"github.com/keyfob/keyfob/plugin/oauth"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/keyfob/keyfob/plugin"
+	"github.com/keyfob/keyfob/plugin/oauth"
 )
 
 // Audiences of the federated token Entra expects, per cloud.

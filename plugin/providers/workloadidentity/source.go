@@ -2,10 +2,11 @@ package workloadidentity
 
 import (
 	"context"
-	"github.com/keyfob/keyfob/plugin/secretref"
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/keyfob/keyfob/plugin/secretref"
 
 	"github.com/keyfob/keyfob/plugin"
 	"github.com/keyfob/keyfob/plugin/oauth"
