@@ -37,6 +37,10 @@ type Help struct {
 	// Profile says how the command's profile is chosen, for its flags'
 	// help: ByHost (Session.Select) or AsToken (Session.Default).
 	Profile ProfileRule
+	// UserStdin says standard input may be the person's rather than the
+	// tool's request (kubectl): the protocol calls Session.StdinNotUser
+	// when it learns otherwise.
+	UserStdin bool
 }
 
 // ProfileRule is how a protocol's command chooses its profile.

@@ -99,7 +99,7 @@ func forget(s protocol.Session, r protocol.Request) error {
 	if err != nil || p == nil {
 		return err
 	}
-	return s.Forget(p)
+	return s.Forget(p, "")
 }
 
 // store reads what terraform login obtained and refuses it politely:

@@ -17,7 +17,6 @@ import (
 	"github.com/keyfob/keyfob/internal/entraprofile"
 	"github.com/keyfob/keyfob/internal/golden"
 	"github.com/keyfob/keyfob/internal/hostproto"
-	"github.com/keyfob/keyfob/plugin"
 )
 
 // hostsNow is the fixed clock of the host protocol tests.
@@ -199,25 +198,6 @@ func TestGitEraseDropsOnlyTheRejectedToken(t *testing.T) {
 	}
 	if _, ok, _ := w.c.GetState(tokenkey.State(w.request("repos"))); !ok {
 		t.Error("erase dropped the refresh state")
-	}
-}
-
-func TestGitQuitOnInteractionRequired(t *testing.T) {
-	t.Parallel()
-	tests := map[string]struct {
-		err  error
-		want string
-	}{
-		"interaction": {fmt.Errorf("sign-in needed: %w", plugin.ErrInteractionRequired), "quit=1\n"},
-		"refused":     {&plugin.OAuthError{Code: "invalid_client", StatusCode: 401}, ""},
-		"config":      {plugin.Configf("bad"), ""},
-	}
-	for name, tc := range tests {
-		var b bytes.Buffer
-		gitQuitOn(&b, tc.err)
-		if b.String() != tc.want {
-			t.Errorf("%s: %q, want %q", name, b.String(), tc.want)
-		}
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 
 	"github.com/keyfob/keyfob/host"
 	"github.com/keyfob/keyfob/host/protocol"
+	"github.com/keyfob/keyfob/internal/config"
+	"github.com/keyfob/keyfob/internal/entraprofile"
 	"github.com/keyfob/keyfob/internal/hostproto"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -22,8 +24,8 @@ func newProtocolCmd(env *Env, p protocol.Protocol) *cobra.Command {
 		Use: h.Use, Short: h.Short, Long: h.Long, Example: h.Example,
 		Args: argsRule(h),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c.interact.stdinNotUser = true // stdin is the tool's
-			s := &engineSession{e: env, c: &c, fs: cmd.Flags()}
+			c.interact.stdinNotUser = !h.UserStdin // stdin is the tool's
+			s := &engineSession{e: env, c: &c, fs: cmd.Flags(), profiles: map[*protocol.Profile]*profile{}}
 			return engineError(p.Serve(cmd.Context(), s, args))
 		},
 	}
@@ -70,6 +72,9 @@ type engineSession struct {
 	e  *Env
 	c  *commonFlags
 	fs *pflag.FlagSet
+	// profiles are the profiles the session selected, with the flags
+	// their sign-in hint names.
+	profiles map[*protocol.Profile]*profile
 }
 
 // CacheOnly is false: the engine does everything.
@@ -81,22 +86,50 @@ func (s *engineSession) Stdin(tool string) io.Reader { return s.e.request(s.c, t
 // Stdout is the process's standard output.
 func (s *engineSession) Stdout() io.Writer { return s.e.Stdout }
 
+// Stderr is the process's standard error.
+func (s *engineSession) Stderr() io.Writer { return s.e.Stderr }
+
+// Getenv reads the environment.
+func (s *engineSession) Getenv(name string) string { return s.e.Getenv(name) }
+
+// StdinNotUser keeps prompts off standard input.
+func (s *engineSession) StdinNotUser() { s.c.interact.stdinNotUser = true }
+
 // Select picks the profile as hostProfile does.
 func (s *engineSession) Select(r protocol.Request) (*protocol.Profile, error) {
 	p, err := s.e.hostProfile(s.c, s.fs, r)
 	if err != nil || p == nil {
 		return nil, err
 	}
-	return &protocol.Profile{Name: p.Name, Values: p.Values}, nil
+	return s.selected(p), nil
 }
 
-// Default picks the profile as keyfob token does.
-func (s *engineSession) Default() (*protocol.Profile, error) {
+// Default picks the profile as keyfob token does, fallback before
+// $KEYFOB_PROFILE unless --provider is given.
+func (s *engineSession) Default(fallback string) (*protocol.Profile, error) {
+	if s.c.profile == "" && fallback != "" && !s.fs.Changed("provider") {
+		s.c.profile = fallback
+	}
 	p, err := s.e.selectProfile(s.c, s.fs)
 	if err != nil {
 		return nil, err
 	}
-	return &protocol.Profile{Name: p.Name, Values: p.Values}, nil
+	return s.selected(p), nil
+}
+
+// selected is p as the protocol sees it, remembered for profile.
+func (s *engineSession) selected(p *profile) *protocol.Profile {
+	pp := &protocol.Profile{Name: p.Name, Values: p.Values}
+	s.profiles[pp] = p
+	return pp
+}
+
+// profile is the CLI's profile of p.
+func (s *engineSession) profile(p *protocol.Profile) *profile {
+	if prof, ok := s.profiles[p]; ok {
+		return prof
+	}
+	return &profile{Name: p.Name, Values: p.Values}
 }
 
 // Matching names the profile -p or r's host selects.
@@ -110,16 +143,73 @@ func (s *engineSession) Matching(r protocol.Request) (string, error) {
 }
 
 // Token gets a token through the pipeline, with w's minimum validity
-// unless --min-validity was given.
+// unless --min-validity was given and w's scopes unless --scope was; a
+// token w does not find usable is got again, once, as --force-refresh.
 func (s *engineSession) Token(ctx context.Context, p *protocol.Profile, w protocol.Want) (*host.CacheEntry, error) {
-	prof := &profile{Name: p.Name, Values: p.Values}
+	prof := s.profile(p)
+	if len(s.c.scopes) == 0 && len(w.Scopes) > 0 {
+		s.c.scopes = w.Scopes
+	}
 	if w.MinValidity != nil && !s.fs.Changed("min-validity") {
 		s.c.minValidity = w.MinValidity(s.e.peekCached(s.c, prof))
 	}
+	e, err := s.e.getCachedToken(ctx, s.c, prof)
+	if err != nil || w.Usable == nil || s.c.forceRefresh || w.Usable(e, s.e.Now(), s.c.minValidity) {
+		return e, err
+	}
+	s.c.forceRefresh = true
 	return s.e.getCachedToken(ctx, s.c, prof)
 }
 
-// Forget drops p's cached access token.
-func (s *engineSession) Forget(p *protocol.Profile) error {
-	return s.e.dropCached(s.c, &profile{Name: p.Name, Values: p.Values}, "")
+// Forget drops p's cached access token and the entries derived from it.
+func (s *engineSession) Forget(p *protocol.Profile, rejected string, derived ...protocol.KeyOf) error {
+	keys := make([]host.KeyOf, len(derived))
+	for i, k := range derived {
+		keys[i] = host.KeyOf(k)
+	}
+	return s.e.dropCached(s.c, s.profile(p), rejected, keys...)
 }
+
+// Derived returns the entry derived from p's token under key, or nil.
+func (s *engineSession) Derived(p *protocol.Profile, key protocol.KeyOf) (*host.CacheEntry, error) {
+	prof := s.profile(p)
+	e, ok, err := s.e.tokens(s.c, prof).Derived(tokenRequest(s.c, prof), host.KeyOf(key))
+	if !ok {
+		return nil, err
+	}
+	return e, err
+}
+
+// PutDerived caches e under key beside p's token.
+func (s *engineSession) PutDerived(p *protocol.Profile, key protocol.KeyOf, e *host.CacheEntry) error {
+	prof := s.profile(p)
+	return s.e.tokens(s.c, prof).PutDerived(tokenRequest(s.c, prof), host.KeyOf(key), e)
+}
+
+// EachProfile calls fn with every configured profile that expands and its
+// hosts patterns.
+func (s *engineSession) EachProfile(fn func(*protocol.Profile, []string)) error {
+	f, err := s.e.loadConfig()
+	if err != nil {
+		return err
+	}
+	for _, name := range f.ProfileNames() {
+		p, err := f.Profile(name)
+		if err != nil {
+			continue
+		}
+		values, err := entraprofile.Expand(p.Values, s.e.Getenv)
+		if err != nil {
+			continue
+		}
+		hosts, _ := (&config.Profile{Values: values}).List("hosts")
+		fn(&protocol.Profile{Name: name, Values: values}, hosts)
+	}
+	return nil
+}
+
+// Version is keyfob's version.
+func (*engineSession) Version() string { return VersionString() }
+
+// ExitCode is the exit code Main gives err.
+func (*engineSession) ExitCode(err error) int { return ExitCode(err) }

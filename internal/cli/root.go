@@ -39,7 +39,7 @@ func newRoot(env *Env) *cobra.Command {
 	root.AddCommand(newTokenCmd(env), newVersionCmd(env), newProfilesCmd(env), newPluginsCmd(env), newCacheCmd(env))
 	root.AddCommand(newLoginCmd(env), newLogoutCmd(env))
 	root.AddCommand(newGoogleCmd(env), newGoauthCmd(env), newCargoCmd(env))
-	root.AddCommand(newGitCmd(env), newKubectlCmd(env), newKubeconfigCmd(env), newDockerCmd(env), newInstallHelpersCmd(env))
+	root.AddCommand(newKubeconfigCmd(env), newInstallHelpersCmd(env))
 	for _, p := range all.Protocols() {
 		root.AddCommand(newProtocolCmd(env, p))
 	}

@@ -56,12 +56,6 @@ func Run(env Env) (code int, handled bool) {
 			return 0, false
 		}
 		return serveToken(env, req)
-	case "git":
-		return serveGit(env, args[1:])
-	case "kubectl":
-		return serveKubectl(env, args[1:])
-	case "docker":
-		return serveDocker(env, args[1:])
 	}
 	if p := protocol.Lookup(all.Protocols(), args[0]); p != nil {
 		return serveProtocol(env, p, args[1:])

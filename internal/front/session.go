@@ -63,6 +63,15 @@ func (s *cacheSession) Stdin(tool string) io.Reader {
 // Stdout is the front's standard output.
 func (s *cacheSession) Stdout() io.Writer { return s.env.Stdout }
 
+// Stderr is the front's standard error.
+func (s *cacheSession) Stderr() io.Writer { return s.env.Stderr }
+
+// Getenv reads the front's environment.
+func (s *cacheSession) Getenv(name string) string { return s.env.Getenv(name) }
+
+// StdinNotUser does nothing: the front never prompts.
+func (*cacheSession) StdinNotUser() {}
+
 // Select picks the profile as the engine does (hostProfile).
 func (s *cacheSession) Select(r protocol.Request) (*protocol.Profile, error) {
 	values, nothing, ok := hostProfile(s.env, s.args.profile, r)
@@ -75,21 +84,50 @@ func (s *cacheSession) Select(r protocol.Request) (*protocol.Profile, error) {
 	return &protocol.Profile{Values: values}, nil
 }
 
-// Default hands off: the front serves only the protocols that select by
-// host.
-func (*cacheSession) Default() (*protocol.Profile, error) { return nil, protocol.ErrHandOff }
+// Default picks the profile as keyfob token does, fallback before
+// $KEYFOB_PROFILE (the front declines --provider).
+func (s *cacheSession) Default(fallback string) (*protocol.Profile, error) {
+	name := s.args.profile
+	if name == "" {
+		name = fallback
+	}
+	values, ok := profileValues(s.env, name)
+	if !ok {
+		return nil, protocol.ErrHandOff
+	}
+	return &protocol.Profile{Values: values}, nil
+}
 
 // Matching hands off: only the engine's actions need it.
 func (*cacheSession) Matching(protocol.Request) (string, error) { return "", protocol.ErrHandOff }
 
 // Token returns the cached entry for p if it is valid for the minimum
-// validity --min-validity, else w, else the default gives it.
+// validity --min-validity, else w, else the default gives it, and w finds
+// it usable.
 func (s *cacheSession) Token(_ context.Context, p *protocol.Profile, w protocol.Want) (*cache.Entry, error) {
 	minValidity := fixed(s.args.minValidity)
 	if w.MinValidity != nil && !s.args.minSet {
 		minValidity = w.MinValidity
 	}
-	e, ok := lookupKey(s.env, tokenkey.Request{Values: p.Values, Scopes: s.args.scopes}, accessKey, minValidity)
+	e, ok := lookupKey(s.env, s.request(p, w.Scopes), accessKey, minValidity)
+	if !ok || w.Usable != nil && !w.Usable(e, s.env.Now(), minValidity(e)) {
+		return nil, protocol.ErrHandOff
+	}
+	return e, nil
+}
+
+// request is the key request of p's token: --scope, else scopes.
+func (s *cacheSession) request(p *protocol.Profile, scopes []string) tokenkey.Request {
+	if len(s.args.scopes) > 0 {
+		scopes = s.args.scopes
+	}
+	return tokenkey.Request{Values: p.Values, Scopes: scopes}
+}
+
+// Derived returns the cached entry under key if it is valid for
+// --min-validity.
+func (s *cacheSession) Derived(p *protocol.Profile, key protocol.KeyOf) (*cache.Entry, error) {
+	e, ok := lookupKey(s.env, s.request(p, nil), key, fixed(s.args.minValidity))
 	if !ok {
 		return nil, protocol.ErrHandOff
 	}
@@ -97,4 +135,20 @@ func (s *cacheSession) Token(_ context.Context, p *protocol.Profile, w protocol.
 }
 
 // Forget hands off: the front changes nothing.
-func (*cacheSession) Forget(*protocol.Profile) error { return protocol.ErrHandOff }
+func (*cacheSession) Forget(*protocol.Profile, string, ...protocol.KeyOf) error {
+	return protocol.ErrHandOff
+}
+
+// PutDerived hands off: the front changes nothing.
+func (*cacheSession) PutDerived(*protocol.Profile, protocol.KeyOf, *cache.Entry) error {
+	return protocol.ErrHandOff
+}
+
+// EachProfile hands off: only the engine's actions need it.
+func (*cacheSession) EachProfile(func(*protocol.Profile, []string)) error { return protocol.ErrHandOff }
+
+// Version is "": only the engine's actions need it.
+func (*cacheSession) Version() string { return "" }
+
+// ExitCode is 1: the front fails only to write.
+func (*cacheSession) ExitCode(error) int { return 1 }

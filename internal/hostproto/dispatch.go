@@ -1,30 +1,13 @@
 package hostproto
 
 import (
-	"strings"
-
 	"github.com/keyfob/keyfob/host/protocol"
 	"github.com/keyfob/keyfob/host/protocol/all"
 )
 
-// The names the executable answers to as a host tool's helper (CONTRACT
-// §3), for the protocols not yet in host/protocol/all.
-const (
-	GitHelper    = "git-credential-keyfob"
-	DockerHelper = "docker-credential-keyfob"
-)
-
 // HelperNames are the helper names, in the order install-helpers creates
 // them.
-func HelperNames() []string {
-	names := []string{GitHelper, DockerHelper}
-	return append(names, protocol.HelperNames(all.Protocols())...)
-}
-
-// helperCommands maps a helper name to the keyfob command it is.
-var helperCommands = map[string]string{
-	GitHelper: "git", DockerHelper: "docker",
-}
+func HelperNames() []string { return protocol.HelperNames(all.Protocols()) }
 
 // Dispatch returns the keyfob command line of a process started as argv0
 // with args: for a helper name (a ".exe" suffix ignored; see
@@ -40,13 +23,6 @@ func Dispatch(argv0 string, args []string) []string {
 // HelperCommand returns the keyfob command that the program name argv0
 // stands for, or "" when it is not a helper name.
 func HelperCommand(argv0 string) string {
-	name := argv0[strings.LastIndexAny(argv0, `/\`)+1:]
-	if strings.HasSuffix(strings.ToLower(name), ".exe") {
-		name = name[:len(name)-len(".exe")]
-	}
-	if cmd, ok := helperCommands[name]; ok {
-		return cmd
-	}
 	if p := protocol.ForProgram(all.Protocols(), argv0); p != nil {
 		return p.Name()
 	}

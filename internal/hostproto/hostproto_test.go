@@ -5,15 +5,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/keyfob/keyfob/host/bazel"
-	"github.com/keyfob/keyfob/host/cache"
-	"github.com/keyfob/keyfob/host/cache/tokenkey"
 	"github.com/keyfob/keyfob/host/docker"
-	"github.com/keyfob/keyfob/host/git"
 	"github.com/keyfob/keyfob/internal/config"
 )
 
@@ -170,7 +166,7 @@ func TestRefusal(t *testing.T) {
 		"file (Bazel)":                   {withHosts, bazelReq("file://cache.example.com/x"), false, "over file://"},
 		"grpcs not for git":              {withHosts, Request{Host: "git.example.com", URL: "grpcs://git.example.com/r"}, false, "over grpcs://"},
 		"no URL: https implied":          {withHosts, Request{Host: "git.example.com"}, false, ""},
-		"docker bare host counts as TLS": {withHosts, FromDocker(docker.Server{URL: "git.example.com", Host: "git.example.com"}), false, ""},
+		"docker bare host counts as TLS": {withHosts, docker.Server{URL: "git.example.com", Host: "git.example.com"}.Selection(), false, ""},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -190,153 +186,4 @@ func bazelReq(uri string) Request {
 		panic(err)
 	}
 	return req.Selection()
-}
-
-func TestFromGit(t *testing.T) {
-	t.Parallel()
-	got, ok := FromGit(&git.Request{Protocol: "https", Host: "dev.azure.com", Username: "alice", Path: "o/p"})
-	want := Request{Host: "dev.azure.com", User: "alice", URL: "https://alice@dev.azure.com/o/p"}
-	if !ok || got != want {
-		t.Errorf("FromGit = %+v, %v; want %+v", got, ok, want)
-	}
-	for _, p := range []string{"cert", "ssh", ""} {
-		if _, ok := FromGit(&git.Request{Protocol: p, Host: "h"}); ok {
-			t.Errorf("FromGit accepted protocol %q", p)
-		}
-	}
-}
-
-var (
-	now   = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
-	entry = &cache.Entry{AccessToken: "at", IssuedAt: now, ExpiresAt: now.Add(time.Hour)}
-)
-
-func TestGitCredential(t *testing.T) {
-	t.Parallel()
-	tests := map[string]struct {
-		req    git.Request
-		values map[string]string
-		want   git.Credential
-	}{
-		"default user": {git.Request{}, nil, git.Credential{Username: "oauth2", Token: "at", Expiry: now.Add(55 * time.Minute)}},
-		"url user":     {git.Request{Username: "alice"}, nil, git.Credential{Username: "alice", Token: "at", Expiry: now.Add(55 * time.Minute)}},
-		"git_username": {git.Request{Username: "alice"}, map[string]string{"git_username": "azure-devops"},
-			git.Credential{Username: "azure-devops", Token: "at", Expiry: now.Add(55 * time.Minute)}},
-		"authtype": {git.Request{Capabilities: []string{"authtype", "state"}}, nil,
-			git.Credential{Username: "oauth2", Token: "at", Expiry: now.Add(55 * time.Minute), Bearer: true}},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			if diff := cmp.Diff(tc.want, GitCredential(&tc.req, tc.values, entry)); diff != "" {
-				t.Errorf("(-want +got):\n%s", diff)
-			}
-		})
-	}
-}
-
-func TestDockerUsername(t *testing.T) {
-	t.Parallel()
-	tests := map[string]struct {
-		values map[string]string
-		want   string
-	}{
-		"default":        {nil, "oauth2"},
-		"configured":     {map[string]string{"docker_username": "svc"}, "svc"},
-		"acr exchange":   {map[string]string{"acr_exchange": "true", "docker_username": "x"}, docker.IdentityTokenUser},
-		"never <token> ": {map[string]string{"acr_exchange": "false"}, "oauth2"},
-	}
-	for name, tc := range tests {
-		if got := DockerUsername(tc.values); got != tc.want {
-			t.Errorf("%s: DockerUsername = %q, want %q", name, got, tc.want)
-		}
-	}
-}
-
-// idToken is an unsigned JWT expiring at exp.
-func idToken(exp time.Time) string {
-	return "eyJhbGciOiJub25lIn0." + b64(`{"exp":`+itoa(exp.Unix())+`}`) + ".x"
-}
-
-func TestKubeToken(t *testing.T) {
-	t.Parallel()
-	idTok := func(exp time.Time) *cache.Entry {
-		e := *entry
-		e.IDToken = idToken(exp)
-		return &e
-	}
-	useID := map[string]string{"use_id_token": "true"}
-	tests := map[string]struct {
-		values     map[string]string
-		e          *cache.Entry
-		wantToken  string
-		wantExpiry time.Time
-		wantFresh  bool
-		wantErr    bool
-	}{
-		"access token":         {nil, entry, "at", now.Add(55 * time.Minute), true, false},
-		"id token, same life":  {useID, idTok(now.Add(time.Hour)), idToken(now.Add(time.Hour)), now.Add(55 * time.Minute), true, false},
-		"id token, shorter":    {useID, idTok(now.Add(20 * time.Minute)), idToken(now.Add(20 * time.Minute)), now.Add(15 * time.Minute), true, false},
-		"id token, nearly due": {useID, idTok(now.Add(5*time.Minute + 30*time.Second)), idToken(now.Add(5*time.Minute + 30*time.Second)), now.Add(30 * time.Second), false, false},
-		"no id token":          {useID, entry, "", time.Time{}, false, true},
-	}
-	for name, tc := range tests {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			tok, exp, fresh, err := KubeToken(tc.values, tc.e, now, time.Minute)
-			if (err != nil) != tc.wantErr || tok != tc.wantToken || !exp.Equal(tc.wantExpiry) || fresh != tc.wantFresh {
-				t.Errorf("KubeToken = %q, %v, %v, %v; want %q, %v, %v, error %v", tok, exp, fresh, err, tc.wantToken, tc.wantExpiry, tc.wantFresh, tc.wantErr)
-			}
-		})
-	}
-}
-
-func TestACRKey(t *testing.T) {
-	t.Parallel()
-	req := tokenkey.Request{Values: map[string]string{"provider": "client_credentials", "client_id": "c", "acr_exchange": "true"}}
-	base := tokenkey.Access(req, config.IsSecret)
-	a, b := ACRKey(req, "a.azurecr.io"), ACRKey(req, "B.azurecr.io")
-	if a == base || a == b || a != ACRKey(req, "A.AZURECR.IO") {
-		t.Errorf("keys: base %s, a %s, b %s; want distinct per registry, case-insensitive", base, a, b)
-	}
-	if _, ok := req.Values[acrRegistryKey]; ok {
-		t.Error("ACRKey changed the request's values")
-	}
-}
-
-func TestACRTenant(t *testing.T) {
-	t.Parallel()
-	tests := map[string]struct {
-		values map[string]string
-		want   string
-	}{
-		"tenant_id":     {map[string]string{"tenant_id": "contoso", "authority": "https://login.microsoftonline.com/other"}, "contoso"},
-		"authority":     {map[string]string{"authority": "https://login.microsoftonline.com/contoso.onmicrosoft.com/"}, "contoso.onmicrosoft.com"},
-		"organizations": {map[string]string{"authority": "https://login.microsoftonline.com/organizations"}, ""},
-		"none":          {nil, ""},
-	}
-	for name, tc := range tests {
-		if got := ACRTenant(tc.values); got != tc.want {
-			t.Errorf("%s: ACRTenant = %q, want %q", name, got, tc.want)
-		}
-	}
-}
-
-func TestDockerList(t *testing.T) {
-	t.Parallel()
-	f := loadFile(t, hostsConfig+`
-[profiles.acr]
-provider = "client_credentials"
-preset = "acr"
-tenant_id = "contoso.onmicrosoft.com"
-client_id = "c"
-hosts = ["myacr.azurecr.io"]
-`)
-	want := map[string]string{
-		"graph.microsoft.com": "oauth2", "dev.azure.com": "oauth2", "registry.example.com": "oauth2",
-		"127.0.0.1:5000": "oauth2", "myacr.azurecr.io": docker.IdentityTokenUser,
-	}
-	if diff := cmp.Diff(want, DockerList(f, func(string) string { return "" })); diff != "" {
-		t.Errorf("(-want +got):\n%s", diff)
-	}
 }

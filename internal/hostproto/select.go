@@ -3,7 +3,6 @@ package hostproto
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/keyfob/keyfob/internal/config"
 	"github.com/keyfob/keyfob/internal/entraprofile"
@@ -106,31 +105,4 @@ func Refusal(name string, values map[string]string, r Request, explicit bool) st
 		return ""
 	}
 	return fmt.Sprintf("profile %q does not serve %s (not in its hosts)", name, r.Host)
-}
-
-// DockerList is the answer to docker's list: every registry a profile
-// names by an exact host (host or host:port, no wildcard, URL or user),
-// with the user name docker is told for it.
-func DockerList(f *config.File, getenv func(string) string) map[string]string {
-	out := map[string]string{}
-	for _, name := range f.ProfileNames() {
-		p, err := f.Profile(name)
-		if err != nil {
-			continue
-		}
-		values, err := entraprofile.Expand(p.Values, getenv)
-		if err != nil {
-			continue
-		}
-		for _, h := range hostsOf(values) {
-			h = strings.ToLower(strings.TrimSpace(h))
-			if h == "" || strings.ContainsAny(h, "*@/") {
-				continue
-			}
-			if _, taken := out[h]; !taken {
-				out[h] = DockerUsername(values)
-			}
-		}
-	}
-	return out
 }
