@@ -41,6 +41,24 @@ type Help struct {
 	// tool's request (kubectl): the protocol calls Session.StdinNotUser
 	// when it learns otherwise.
 	UserStdin bool
+	// RawArgs hands Serve the whole command line, flags included, to
+	// parse itself (Session.Sub): cargo sends flags with each request.
+	// Serve returns ErrHelp for -h.
+	RawArgs bool
+	// Switches are boolean flags the command's help lists besides the
+	// common ones (with RawArgs, Serve reads them itself).
+	Switches []Switch
+	// LoneArg, when not "", makes a command line of this argument alone
+	// this command: cargo runs a provider with --cargo-plugin alone.
+	LoneArg string
+	// CommandAliases are other names of the command ("google-exec").
+	CommandAliases []string
+}
+
+// Switch is a boolean flag of a protocol's command.
+type Switch struct {
+	// Name is the flag's name without dashes; Usage its help.
+	Name, Usage string
 }
 
 // ProfileRule is how a protocol's command chooses its profile.
@@ -80,6 +98,21 @@ func ForProgram(list []Protocol, argv0 string) Protocol {
 		}
 	}
 	return nil
+}
+
+// ForArgs returns the command line args stands for: for a lone argument
+// that is a protocol's LoneArg, that protocol's command and the argument;
+// otherwise args unchanged.
+func ForArgs(list []Protocol, args []string) []string {
+	if len(args) != 1 {
+		return args
+	}
+	for _, p := range list {
+		if a := p.Help().LoneArg; a != "" && a == args[0] {
+			return []string{p.Name(), a}
+		}
+	}
+	return args
 }
 
 // HelperNames are the aliases of list that install-helpers creates, in

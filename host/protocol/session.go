@@ -2,7 +2,9 @@ package protocol
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"time"
 
@@ -16,6 +18,10 @@ import (
 // to the engine, which serves it again from the start.
 var ErrHandOff = errors.New("hand off to the engine")
 
+// ErrHelp is returned by a protocol whose command line asks for its help
+// (one that parses its own flags: Help.RawArgs); the engine prints it.
+var ErrHelp = errors.New("help requested")
+
 // Session is what a protocol answers with: the tool's standard streams,
 // profile selection and the tokens. A Session serves one request, from
 // one goroutine.
@@ -26,7 +32,8 @@ type Session interface {
 	CacheOnly() bool
 	// Stdin is the tool's request on standard input, its reads bounded by
 	// --timeout: a request that does not arrive in time fails with a
-	// *StdinTimeout naming tool.
+	// *StdinTimeout naming tool. With tool "" the reads are not bounded
+	// (GOAUTH's input, only drained).
 	Stdin(tool string) io.Reader
 	// Stdout is where the answer goes, and nothing else.
 	Stdout() io.Writer
@@ -55,6 +62,34 @@ type Session interface {
 	Matching(r Request) (string, error)
 	// Token returns a token of p valid as the command line and w ask.
 	Token(ctx context.Context, p *Profile, w Want) (*cache.Entry, error)
+	// NamesProfile reports whether the command line names the profile:
+	// -p, or a --provider that makes a profile of the command line alone.
+	NamesProfile() bool
+	// Named picks the profile the command line names, as Default does
+	// but never from $KEYFOB_PROFILE; call it when NamesProfile.
+	Named() (*Profile, error)
+	// ForURL picks the profile for a request that names a URL (GOAUTH,
+	// cargo; CONTRACT §5): the profile the command line names if it lists
+	// no hosts (and needHosts is false) or its hosts match rawURL, else the
+	// profile whose hosts best match rawURL; nil when none serves it.
+	// $KEYFOB_PROFILE and default_profile are never used.
+	ForURL(rawURL string, needHosts bool) (*Profile, error)
+	// MatchURL names the profile whose hosts, as the file writes them,
+	// best match rawURL; "" when none.
+	MatchURL(rawURL string) (string, error)
+	// Sub returns a session for the same request whose command line is
+	// args, parsed anew (cargo's flags come with each request); an error
+	// when they do not parse.
+	Sub(args []string) (Session, error)
+	// Quiet makes the rest of the request silent on stderr, and forbids
+	// interaction, for the reason forbid names: a caller that runs keyfob
+	// with nobody watching (Google's auth libraries).
+	Quiet(forbid string)
+	// ErrorCode is err's code for an answer that carries one: the
+	// authorization server's OAuth error code, else keyfob's kind of
+	// failure (config, refused, interaction_required, unavailable,
+	// internal; a usage error is config).
+	ErrorCode(err error) string
 	// Forget drops p's cached access token, keeping its refresh state,
 	// and the entries derived from it under derived. When rejected is not
 	// "", only that token is dropped: a rejection of someone else's
@@ -86,6 +121,20 @@ type Profile struct {
 	// Values are its effective keys, presets and shorthands expanded.
 	// They are the session's: a protocol reads them and never changes them.
 	Values map[string]string
+}
+
+// Hosts decodes p's hosts patterns (a JSON array in its effective
+// values); none when it has no hosts key.
+func (p *Profile) Hosts() ([]string, error) {
+	v := p.Values["hosts"]
+	if v == "" {
+		return nil, nil
+	}
+	var hosts []string
+	if err := json.Unmarshal([]byte(v), &hosts); err != nil {
+		return nil, fmt.Errorf("profile %q: key hosts: %w", p.Name, err)
+	}
+	return hosts, nil
 }
 
 // Want is what a protocol asks of a token beyond the command line.

@@ -3,13 +3,16 @@ package cli
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 
 	"github.com/keyfob/keyfob/host"
 	"github.com/keyfob/keyfob/host/protocol"
+	"github.com/keyfob/keyfob/host/protocol/all"
 	"github.com/keyfob/keyfob/internal/config"
 	"github.com/keyfob/keyfob/internal/entraprofile"
 	"github.com/keyfob/keyfob/internal/hostproto"
+	"github.com/keyfob/keyfob/plugin"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -21,12 +24,16 @@ func newProtocolCmd(env *Env, p protocol.Protocol) *cobra.Command {
 	var c commonFlags
 	h := p.Help()
 	cmd := &cobra.Command{
-		Use: h.Use, Short: h.Short, Long: h.Long, Example: h.Example,
-		Args: argsRule(h),
+		Use: h.Use, Short: h.Short, Long: h.Long, Example: h.Example, Aliases: h.CommandAliases,
+		Args: argsRule(h), DisableFlagParsing: h.RawArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c.interact.stdinNotUser = !h.UserStdin // stdin is the tool's
-			s := &engineSession{e: env, c: &c, fs: cmd.Flags(), profiles: map[*protocol.Profile]*profile{}}
-			return engineError(p.Serve(cmd.Context(), s, args))
+			s := &engineSession{e: env, c: &c, fs: cmd.Flags(), name: p.Name(), profiles: map[*protocol.Profile]*profile{}}
+			err := p.Serve(cmd.Context(), s, args)
+			if errors.Is(err, protocol.ErrHelp) {
+				return cmd.Help()
+			}
+			return engineError(err)
 		},
 	}
 	if h.Profile == protocol.AsToken {
@@ -34,18 +41,31 @@ func newProtocolCmd(env *Env, p protocol.Protocol) *cobra.Command {
 	} else {
 		registerHostFlags(&c, cmd.Flags())
 	}
+	for _, sw := range h.Switches {
+		cmd.Flags().Bool(sw.Name, false, sw.Usage)
+	}
 	return cmd
 }
 
+// protocolArgs is the command line args stand for (protocol.ForArgs):
+// cargo runs a provider with --cargo-plugin alone.
+func protocolArgs(args []string) []string { return protocol.ForArgs(all.Protocols(), args) }
+
 // argsRule is cobra's check of a protocol's positional arguments; a
-// wrong count is a usage error unless h.LooseArgs.
+// wrong count is a usage error unless h.LooseArgs. A protocol that parses
+// its own command line (h.RawArgs) takes any.
 func argsRule(h protocol.Help) cobra.PositionalArgs {
+	if h.RawArgs {
+		return nil
+	}
 	check := cobra.RangeArgs(h.MinArgs, h.MaxArgs)
 	switch {
 	case h.MaxArgs == 0:
 		check = cobra.NoArgs
 	case h.MinArgs == h.MaxArgs:
 		check = cobra.ExactArgs(h.MinArgs)
+	case h.MinArgs == 0:
+		check = cobra.MaximumNArgs(h.MaxArgs)
 	}
 	if h.LooseArgs {
 		return check
@@ -72,6 +92,8 @@ type engineSession struct {
 	e  *Env
 	c  *commonFlags
 	fs *pflag.FlagSet
+	// name is the protocol's command name.
+	name string
 	// profiles are the profiles the session selected, with the flags
 	// their sign-in hint names.
 	profiles map[*protocol.Profile]*profile
@@ -80,8 +102,13 @@ type engineSession struct {
 // CacheOnly is false: the engine does everything.
 func (*engineSession) CacheOnly() bool { return false }
 
-// Stdin is the tool's request, bounded by --timeout.
-func (s *engineSession) Stdin(tool string) io.Reader { return s.e.request(s.c, tool) }
+// Stdin is the tool's request, bounded by --timeout unless tool is "".
+func (s *engineSession) Stdin(tool string) io.Reader {
+	if tool == "" {
+		return s.e.Stdin
+	}
+	return s.e.request(s.c, tool)
+}
 
 // Stdout is the process's standard output.
 func (s *engineSession) Stdout() io.Writer { return s.e.Stdout }
@@ -115,6 +142,78 @@ func (s *engineSession) Default(fallback string) (*protocol.Profile, error) {
 		return nil, err
 	}
 	return s.selected(p), nil
+}
+
+// NamesProfile reports whether -p or --provider names the profile.
+func (s *engineSession) NamesProfile() bool { return namesProfile(s.c, s.fs) }
+
+// Named picks the profile the command line names, never from
+// $KEYFOB_PROFILE.
+func (s *engineSession) Named() (*protocol.Profile, error) {
+	p, err := s.e.withoutProfileVar().selectProfile(s.c, s.fs)
+	if err != nil {
+		return nil, err
+	}
+	return s.selected(p), nil
+}
+
+// ForURL picks the profile for a URL as urlProfile does.
+func (s *engineSession) ForURL(rawURL string, needHosts bool) (*protocol.Profile, error) {
+	p, err := s.e.urlProfile(s.c, s.fs, rawURL, needHosts)
+	if err != nil || p == nil {
+		return nil, err
+	}
+	return s.selected(p), nil
+}
+
+// MatchURL names the profile whose hosts in the file best match rawURL.
+func (s *engineSession) MatchURL(rawURL string) (string, error) {
+	f, err := s.e.readConfig()
+	if err != nil {
+		return "", err
+	}
+	name, _ := f.MatchHost("", "", "", rawURL)
+	return name, nil
+}
+
+// Sub is a session whose command line is args, parsed anew.
+func (s *engineSession) Sub(args []string) (protocol.Session, error) {
+	var c commonFlags
+	fs := pflag.NewFlagSet("keyfob "+s.name, pflag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	c.register(fs)
+	err := fs.Parse(args)
+	if err == nil && fs.NArg() > 0 {
+		err = fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.interact.stdinNotUser = s.c.interact.stdinNotUser
+	return &engineSession{e: s.e, c: &c, fs: fs, name: s.name, profiles: s.profiles}, nil
+}
+
+// Quiet sends the rest of the session's stderr nowhere and forbids
+// interaction.
+func (s *engineSession) Quiet(forbid string) {
+	quiet := *s.e
+	quiet.Stderr = io.Discard
+	s.e = &quiet
+	s.c.interact.stdinNotUser = true
+	s.c.interact.forbid = forbid
+}
+
+// ErrorCode is err's OAuth error code, else its kind.
+func (*engineSession) ErrorCode(err error) string {
+	var oe *plugin.OAuthError
+	if errors.As(err, &oe) && oe.Code != "" {
+		return oe.Code
+	}
+	var ue *usageError
+	if errors.As(err, &ue) {
+		return plugin.KindConfig.String()
+	}
+	return plugin.KindOf(err).String()
 }
 
 // selected is p as the protocol sees it, remembered for profile.

@@ -13,7 +13,7 @@ import (
 // started has been stopped when it returns.
 func Main(ctx context.Context, env Env) int {
 	root := newRoot(&env)
-	root.SetArgs(cargoProviderArgs(env.Args))
+	root.SetArgs(protocolArgs(env.Args))
 	root.SetIn(env.Stdin)
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
@@ -38,7 +38,6 @@ func newRoot(env *Env) *cobra.Command {
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &usageError{err} })
 	root.AddCommand(newTokenCmd(env), newVersionCmd(env), newProfilesCmd(env), newPluginsCmd(env), newCacheCmd(env))
 	root.AddCommand(newLoginCmd(env), newLogoutCmd(env))
-	root.AddCommand(newGoogleCmd(env), newGoauthCmd(env), newCargoCmd(env))
 	root.AddCommand(newKubeconfigCmd(env), newInstallHelpersCmd(env))
 	for _, p := range all.Protocols() {
 		root.AddCommand(newProtocolCmd(env, p))

@@ -152,3 +152,25 @@ func (*cacheSession) Version() string { return "" }
 
 // ExitCode is 1: the front fails only to write.
 func (*cacheSession) ExitCode(error) int { return 1 }
+
+// NamesProfile reports whether -p is given (the front declines
+// --provider).
+func (s *cacheSession) NamesProfile() bool { return s.args.profile != "" }
+
+// Named hands off: only the engine's protocols need it.
+func (*cacheSession) Named() (*protocol.Profile, error) { return nil, protocol.ErrHandOff }
+
+// ForURL hands off: only the engine's protocols need it.
+func (*cacheSession) ForURL(string, bool) (*protocol.Profile, error) { return nil, protocol.ErrHandOff }
+
+// MatchURL hands off: only the engine's protocols need it.
+func (*cacheSession) MatchURL(string) (string, error) { return "", protocol.ErrHandOff }
+
+// Sub hands off: only the engine's protocols need it.
+func (*cacheSession) Sub([]string) (protocol.Session, error) { return nil, protocol.ErrHandOff }
+
+// Quiet does nothing: the front hands off whatever is not a cache hit.
+func (*cacheSession) Quiet(string) {}
+
+// ErrorCode is "internal": the front fails only to write.
+func (*cacheSession) ErrorCode(error) string { return "internal" }

@@ -5,8 +5,11 @@ package all
 
 import (
 	"github.com/keyfob/keyfob/host/bazel"
+	"github.com/keyfob/keyfob/host/cargo"
 	"github.com/keyfob/keyfob/host/docker"
 	"github.com/keyfob/keyfob/host/git"
+	"github.com/keyfob/keyfob/host/goauth"
+	"github.com/keyfob/keyfob/host/google"
 	"github.com/keyfob/keyfob/host/kubectl"
 	"github.com/keyfob/keyfob/host/pnpm"
 	"github.com/keyfob/keyfob/host/protocol"
@@ -23,5 +26,8 @@ func Protocols() []protocol.Protocol {
 		bazel.Protocol{},
 		pnpm.Protocol{},
 		kubectl.Protocol{},
+		cargo.Protocol{},
+		goauth.Protocol{},
+		google.Protocol{},
 	}
 }
