@@ -50,7 +50,7 @@ profile serves get "credentials not found in native keychain". Errors are writte
 		Example: `  keyfob install-helpers ~/bin
   # ~/.docker/config.json
   {"credHelpers": {"myacr.azurecr.io": "keyfob"}}`,
-		MinArgs: 1, MaxArgs: 1,
+		MinArgs: 1, MaxArgs: 1, Tool: "docker",
 	}
 }
 

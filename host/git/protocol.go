@@ -47,7 +47,7 @@ the cached access token after the server rejected it (the sign-in is kept); stor
 		Example: `  keyfob install-helpers ~/bin          # puts git-credential-keyfob on PATH
   git config --global credential.https://dev.azure.com.helper keyfob
   git config --global credential.https://dev.azure.com.useHttpPath true   # for URL-prefix hosts`,
-		MinArgs: 1, MaxArgs: 1,
+		MinArgs: 1, MaxArgs: 1, Tool: "git",
 	}
 }
 

@@ -53,6 +53,12 @@ type Help struct {
 	LoneArg string
 	// CommandAliases are other names of the command ("google-exec").
 	CommandAliases []string
+	// Tool is the host tool's name in prose ("git", "Bazel"), for the help
+	// of install-helpers: the tools that run the helper names.
+	Tool string
+	// HelperDir is where the tool looks for its helper names instead of
+	// PATH ("~/.tool.d/plugins"), "" for PATH.
+	HelperDir string
 }
 
 // Switch is a boolean flag of a protocol's command.
@@ -127,4 +133,14 @@ func HelperNames(list []Protocol) []string {
 		}
 	}
 	return out
+}
+
+// Dispatch returns the keyfob command line of a process started as argv0
+// with args: for a helper name of list (see ForProgram) the protocol's
+// command followed by args, otherwise args unchanged.
+func Dispatch(list []Protocol, argv0 string, args []string) []string {
+	if p := ForProgram(list, argv0); p != nil {
+		return append([]string{p.Name()}, args...)
+	}
+	return args
 }

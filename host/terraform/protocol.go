@@ -38,7 +38,7 @@ cached access token. store refuses: keyfob gets tokens, it does not keep other o
 		Example: `  keyfob install-helpers ~/.terraform.d/plugins
   # ~/.terraformrc
   credentials_helper "keyfob" {}`,
-		MinArgs: 2, MaxArgs: 2,
+		MinArgs: 2, MaxArgs: 2, Tool: "Terraform", HelperDir: "~/.terraform.d/plugins",
 	}
 }
 

@@ -13,10 +13,11 @@ import (
 
 	"github.com/keyfob/keyfob/host/cache"
 	"github.com/keyfob/keyfob/host/cache/tokenkey"
+	"github.com/keyfob/keyfob/host/protocol"
+	"github.com/keyfob/keyfob/host/protocol/all"
 	"github.com/keyfob/keyfob/internal/config"
 	"github.com/keyfob/keyfob/internal/entraprofile"
 	"github.com/keyfob/keyfob/internal/golden"
-	"github.com/keyfob/keyfob/internal/hostproto"
 )
 
 // hostsNow is the fixed clock of the host protocol tests.
@@ -307,7 +308,7 @@ func TestHostProtocolsNeverUseTheEnvironmentProfile(t *testing.T) {
 func TestHostsHelperNames(t *testing.T) {
 	t.Parallel()
 	want := []string{"git-credential-keyfob", "docker-credential-keyfob", "terraform-credentials-keyfob", "bazel-credential-keyfob"}
-	if strings.Join(hostproto.HelperNames(), " ") != strings.Join(want, " ") {
-		t.Errorf("HelperNames = %v", hostproto.HelperNames())
+	if strings.Join(protocol.HelperNames(all.Protocols()), " ") != strings.Join(want, " ") {
+		t.Errorf("HelperNames = %v", protocol.HelperNames(all.Protocols()))
 	}
 }

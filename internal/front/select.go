@@ -1,9 +1,15 @@
-package hostproto
+package front
+
+// Profile selection for the host protocols (CONTRACT §5), the front's and
+// the engine's (internal/cli's hostProfile): which profile serves a
+// request, matching the hosts patterns as presets expand them, and never
+// falling back to default_profile, $KEYFOB_PROFILE or environment.
 
 import (
 	"fmt"
 	"slices"
 
+	"github.com/keyfob/keyfob/host/protocol"
 	"github.com/keyfob/keyfob/internal/config"
 	"github.com/keyfob/keyfob/internal/entraprofile"
 )
@@ -65,7 +71,7 @@ func hostsOf(values map[string]string) []string {
 // It reports false when no profile serves r, which the protocol answers
 // with its "nothing here". It never falls back to default_profile,
 // $KEYFOB_PROFILE or the environment profile.
-func Choose(f *config.File, getenv func(string) string, flagProfile string, r Request) (string, bool) {
+func Choose(f *config.File, getenv func(string) string, flagProfile string, r protocol.Request) (string, bool) {
 	if flagProfile != "" {
 		return flagProfile, true
 	}
@@ -90,7 +96,7 @@ func Choose(f *config.File, getenv func(string) string, flagProfile string, r Re
 // A profile without hosts serves whatever it is explicitly selected for.
 // The caller treats a refusal as "nothing here" and shows the reason on
 // stderr.
-func Refusal(name string, values map[string]string, r Request, explicit bool) string {
+func Refusal(name string, values map[string]string, r protocol.Request, explicit bool) string {
 	if note := r.TransportNote(name); note != "" {
 		return note
 	}
