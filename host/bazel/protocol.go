@@ -34,7 +34,7 @@ and its expiry for the profile whose hosts match the URI; {} for URIs no profile
 		Example: `  keyfob install-helpers ~/bin
   # .bazelrc
   common --credential_helper=*.example.com=bazel-credential-keyfob`,
-		MinArgs: 1, MaxArgs: 1,
+		MinArgs: 1, MaxArgs: 1, Tool: "Bazel",
 	}
 }
 

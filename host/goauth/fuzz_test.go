@@ -2,6 +2,7 @@ package goauth
 
 import (
 	"bytes"
+	"net/textproto"
 	"testing"
 )
 
@@ -45,7 +46,7 @@ func FuzzWriteBearer(f *testing.F) {
 			t.Fatalf("output %q does not parse: %v", buf.String(), err)
 		}
 		if len(creds) != 1 || len(creds[0].Prefixes) != 1 || len(creds[0].Header) != 1 ||
-			creds[0].Header.Get("Authorization") != "Bearer "+token {
+			textproto.MIMEHeader(creds[0].Header).Get("Authorization") != "Bearer "+token {
 			t.Fatalf("token %q, prefix %q round-trip to %#v", token, prefix, creds)
 		}
 	})

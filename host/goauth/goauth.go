@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"net/url"
 	"slices"
 	"strings"
@@ -16,14 +15,16 @@ import (
 type Credential struct {
 	// Prefixes are https:// URLs.
 	Prefixes []string
-	// Header holds the header lines, e.g. Authorization.
-	Header http.Header
+	// Header holds the header lines, e.g. Authorization, under their
+	// canonical names (an http.Header converts either way; this package
+	// does not link net/http, so the lean front can link it).
+	Header map[string][]string
 }
 
 // Bearer returns a credential sending "Authorization: Bearer <token>" to
 // prefixes.
 func Bearer(token string, prefixes ...string) Credential {
-	return Credential{Prefixes: prefixes, Header: http.Header{"Authorization": {"Bearer " + token}}}
+	return Credential{Prefixes: prefixes, Header: map[string][]string{"Authorization": {"Bearer " + token}}}
 }
 
 // String describes the credential without its header values.

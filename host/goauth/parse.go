@@ -3,7 +3,7 @@ package goauth
 import (
 	"errors"
 	"fmt"
-	"net/http"
+	"net/textproto"
 	"net/url"
 	"strings"
 )
@@ -46,8 +46,8 @@ func parsePrefixes(data string) ([]string, string, error) {
 	}
 }
 
-func parseHeaders(data string) (http.Header, string, error) {
-	header := make(http.Header)
+func parseHeaders(data string) (map[string][]string, string, error) {
+	header := make(textproto.MIMEHeader)
 	for {
 		line, rest, ok := strings.Cut(data, "\n")
 		if !ok {

@@ -39,8 +39,12 @@ script that runs keyfob pnpm -p PROFILE.`,
 
 // Serve prints the Authorization header value of the profile keyfob token
 // would use.
+// The lean front leaves it to the engine.
 func (Protocol) Serve(ctx context.Context, s protocol.Session, _ []string) error {
-	p, err := s.Default()
+	if err := protocol.Full(s); err != nil {
+		return err
+	}
+	p, err := s.Default("")
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,13 @@
 // So a protocol writes its answer once, and both faces give the same bytes.
 // Registering a protocol is one line in host/protocol/all.
 //
+// An action only the engine does (an erase, a protocol the front never
+// answers: cargo, GOAUTH, Google's) calls Full first, before it reads
+// stdin: the front keeps what it read for the engine, which then reads
+// it again. What needs net/http (docker's ACR exchange) is an interface
+// the engine's Session implements (docker.Exchanger), so the front never
+// links it.
+//
 // The front links this package and every protocol package, so they stay
 // free of gRPC, go-plugin, cobra and net/http, and do not import the host
 // package itself.

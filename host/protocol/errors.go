@@ -3,6 +3,8 @@ package protocol
 import (
 	"errors"
 	"fmt"
+	"strings"
+	"unicode"
 )
 
 // UsageError is a request the command line or the tool got wrong (exit
@@ -39,3 +41,18 @@ type Exit struct{ Code int }
 
 // Error names the exit code.
 func (e *Exit) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
+
+// OneLine collapses a message to one line for stderr, without control
+// characters other than white space.
+func OneLine(s string) string {
+	return strings.Join(strings.Fields(strings.Map(dropControl, s)), " ")
+}
+
+// dropControl maps a control character that is not white space to -1
+// (dropped).
+func dropControl(r rune) rune {
+	if unicode.IsControl(r) && !unicode.IsSpace(r) {
+		return -1
+	}
+	return r
+}

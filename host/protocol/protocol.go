@@ -37,6 +37,34 @@ type Help struct {
 	// Profile says how the command's profile is chosen, for its flags'
 	// help: ByHost (Session.Select) or AsToken (Session.Default).
 	Profile ProfileRule
+	// UserStdin says standard input may be the person's rather than the
+	// tool's request (kubectl): the protocol calls Session.StdinNotUser
+	// when it learns otherwise.
+	UserStdin bool
+	// RawArgs hands Serve the whole command line, flags included, to
+	// parse itself (Session.Sub): cargo sends flags with each request.
+	// Serve returns ErrHelp for -h.
+	RawArgs bool
+	// Switches are boolean flags the command's help lists besides the
+	// common ones (with RawArgs, Serve reads them itself).
+	Switches []Switch
+	// LoneArg, when not "", makes a command line of this argument alone
+	// this command: cargo runs a provider with --cargo-plugin alone.
+	LoneArg string
+	// CommandAliases are other names of the command ("google-exec").
+	CommandAliases []string
+	// Tool is the host tool's name in prose ("git", "Bazel"), for the help
+	// of install-helpers: the tools that run the helper names.
+	Tool string
+	// HelperDir is where the tool looks for its helper names instead of
+	// PATH ("~/.tool.d/plugins"), "" for PATH.
+	HelperDir string
+}
+
+// Switch is a boolean flag of a protocol's command.
+type Switch struct {
+	// Name is the flag's name without dashes; Usage its help.
+	Name, Usage string
 }
 
 // ProfileRule is how a protocol's command chooses its profile.
@@ -78,6 +106,21 @@ func ForProgram(list []Protocol, argv0 string) Protocol {
 	return nil
 }
 
+// ForArgs returns the command line args stands for: for a lone argument
+// that is a protocol's LoneArg, that protocol's command and the argument;
+// otherwise args unchanged.
+func ForArgs(list []Protocol, args []string) []string {
+	if len(args) != 1 {
+		return args
+	}
+	for _, p := range list {
+		if a := p.Help().LoneArg; a != "" && a == args[0] {
+			return []string{p.Name(), a}
+		}
+	}
+	return args
+}
+
 // HelperNames are the aliases of list that install-helpers creates, in
 // order.
 func HelperNames(list []Protocol) []string {
@@ -90,4 +133,14 @@ func HelperNames(list []Protocol) []string {
 		}
 	}
 	return out
+}
+
+// Dispatch returns the keyfob command line of a process started as argv0
+// with args: for a helper name of list (see ForProgram) the protocol's
+// command followed by args, otherwise args unchanged.
+func Dispatch(list []Protocol, argv0 string, args []string) []string {
+	if p := ForProgram(list, argv0); p != nil {
+		return append([]string{p.Name()}, args...)
+	}
+	return args
 }

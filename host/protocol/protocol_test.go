@@ -59,3 +59,44 @@ func TestHelperNamesAndLookup(t *testing.T) {
 		t.Error("Lookup found the wrong protocols")
 	}
 }
+
+// lone is a Protocol run by a lone argument.
+type lone struct{ named }
+
+func (lone) Help() Help { return Help{LoneArg: "--cargo-plugin"} }
+
+func TestForArgs(t *testing.T) {
+	t.Parallel()
+	list := []Protocol{named{"git", nil}, lone{named{"cargo", nil}}}
+	tests := map[string][]string{
+		"--cargo-plugin":       {"cargo", "--cargo-plugin"},
+		"--cargo-plugin -p x":  {"--cargo-plugin", "-p", "x"},
+		"git get":              {"git", "get"},
+		"cargo --cargo-plugin": {"cargo", "--cargo-plugin"},
+	}
+	for line, want := range tests {
+		if got := ForArgs(list, strings.Fields(line)); strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("ForArgs(%s) = %q, want %q", line, got, want)
+		}
+	}
+}
+
+func TestProfileHosts(t *testing.T) {
+	t.Parallel()
+	tests := map[string]struct {
+		hosts   string
+		want    []string
+		wantErr bool
+	}{
+		"none":     {"", nil, false},
+		"list":     {`["a.example.com","https://b.example.com/x/"]`, []string{"a.example.com", "https://b.example.com/x/"}, false},
+		"not JSON": {`a.example.com`, nil, true},
+	}
+	for name, tc := range tests {
+		p := &Profile{Name: "p", Values: map[string]string{"hosts": tc.hosts}}
+		got, err := p.Hosts()
+		if (err != nil) != tc.wantErr || strings.Join(got, " ") != strings.Join(tc.want, " ") {
+			t.Errorf("%s: Hosts = %q, %v", name, got, err)
+		}
+	}
+}

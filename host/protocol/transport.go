@@ -22,8 +22,8 @@ type Transport struct {
 
 // The allow-lists of keyfob's host protocols.
 var (
-	// HTTPS is the allow-list of the protocols that speak HTTP (git,
-	// docker, Terraform, cargo, kubectl): https, and http to loopback.
+	// HTTPS is the allow-list of the protocols that speak HTTP (all but
+	// Bazel's): https, and http to loopback.
 	HTTPS = Transport{Encrypted: []string{"https"}, Loopback: []string{"http"}}
 	// Bazel adds gRPC, which Bazel's credential-helper spec has for
 	// remote caches and executors: grpcs, and grpc to loopback.

@@ -38,7 +38,7 @@ cached access token. store refuses: keyfob gets tokens, it does not keep other o
 		Example: `  keyfob install-helpers ~/.terraform.d/plugins
   # ~/.terraformrc
   credentials_helper "keyfob" {}`,
-		MinArgs: 2, MaxArgs: 2,
+		MinArgs: 2, MaxArgs: 2, Tool: "Terraform", HelperDir: "~/.terraform.d/plugins",
 	}
 }
 
@@ -99,7 +99,7 @@ func forget(s protocol.Session, r protocol.Request) error {
 	if err != nil || p == nil {
 		return err
 	}
-	return s.Forget(p)
+	return s.Forget(p, "")
 }
 
 // store reads what terraform login obtained and refuses it politely:

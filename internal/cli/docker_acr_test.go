@@ -16,7 +16,6 @@ import (
 	"github.com/keyfob/keyfob/host/cache/tokenkey"
 	"github.com/keyfob/keyfob/host/docker"
 	"github.com/keyfob/keyfob/internal/config"
-	"github.com/keyfob/keyfob/internal/hostproto"
 )
 
 // TestDockerACRExchange runs docker get for an acr_exchange profile
@@ -81,7 +80,7 @@ hosts = [%q]
 	if n := exchanges.Load(); n != 1 {
 		t.Errorf("exchanges = %d, want 1 (the second get is served from the cache)", n)
 	}
-	acrKey := hostproto.ACRKey(w.request("acr"), registry)
+	acrKey := docker.ACRKey(w.request("acr"), registry)
 	if e, ok := w.c.Get(acrKey); !ok || !e.ExpiresAt.Equal(hostsNow.Add(3*time.Hour)) {
 		t.Errorf("cached ACR token = %v, %v; want one expiring with its exp claim", e, ok)
 	}

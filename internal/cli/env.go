@@ -9,14 +9,15 @@ import (
 	"os"
 	"time"
 
-	"github.com/keyfob/keyfob/internal/hostproto"
+	"github.com/keyfob/keyfob/host/protocol"
+	"github.com/keyfob/keyfob/host/protocol/all"
 )
 
 // Env is the process environment a command runs in.
 type Env struct {
 	// Args are the arguments after the program name; when the program
 	// runs under a helper name (git-credential-keyfob get) the helper's
-	// command comes first (git get), see hostproto.Dispatch.
+	// command comes first (git get), see protocol.Dispatch.
 	Args []string
 	// Stdin, Stdout and Stderr are the standard streams. Stdout carries
 	// only the payload.
@@ -43,7 +44,7 @@ func OSEnv() Env {
 		exe = os.Args[0]
 	}
 	return Env{
-		Args: hostproto.Dispatch(os.Args[0], os.Args[1:]), Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
+		Args: protocol.Dispatch(all.Protocols(), os.Args[0], os.Args[1:]), Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr,
 		Getenv: os.Getenv, Now: time.Now, Executable: exe,
 		IsTerminal: osIsTerminal, OpenTTY: openDevTTY,
 	}

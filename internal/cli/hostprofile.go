@@ -1,13 +1,13 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"io"
 
 	"github.com/keyfob/keyfob/host"
+	"github.com/keyfob/keyfob/host/protocol"
 	"github.com/keyfob/keyfob/internal/config"
-	"github.com/keyfob/keyfob/internal/hostproto"
+	"github.com/keyfob/keyfob/internal/front"
 	"github.com/keyfob/keyfob/plugin"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -25,8 +25,8 @@ func registerHostFlags(c *commonFlags, fs *pflag.FlagSet) {
 // profile whose hosts best match. It returns nil and no error when no
 // profile serves the request — the protocol's "nothing here" — having
 // said why on stderr when a selected profile refuses (see
-// hostproto.Refusal). The lean front makes the same choice.
-func (e *Env) hostProfile(c *commonFlags, fs *pflag.FlagSet, r hostproto.Request) (*profile, error) {
+// front.Refusal). The lean front makes the same choice.
+func (e *Env) hostProfile(c *commonFlags, fs *pflag.FlagSet, r protocol.Request) (*profile, error) {
 	f, err := e.loadConfig()
 	if err != nil {
 		return nil, err
@@ -43,7 +43,7 @@ func (e *Env) hostProfile(c *commonFlags, fs *pflag.FlagSet, r hostproto.Request
 	if values, err = expandProfile(values, e.Getenv); err != nil {
 		return nil, err
 	}
-	if why := hostproto.Refusal(name, values, r, c.profile != "" || name == flagOnlyName); why != "" {
+	if why := front.Refusal(name, values, r, c.profile != "" || name == flagOnlyName); why != "" {
 		fmt.Fprintln(e.Stderr, "keyfob: "+why)
 		return nil, nil
 	}
@@ -55,7 +55,7 @@ func (e *Env) hostProfile(c *commonFlags, fs *pflag.FlagSet, r hostproto.Request
 
 // hostBase names the profile and returns its keys as written; "" when
 // none serves r.
-func (e *Env) hostBase(c *commonFlags, f *config.File, flags map[string][]string, r hostproto.Request) (string, map[string]string, error) {
+func (e *Env) hostBase(c *commonFlags, f *config.File, flags map[string][]string, r protocol.Request) (string, map[string]string, error) {
 	switch {
 	case c.profile != "":
 		p, err := f.Profile(c.profile)
@@ -69,7 +69,7 @@ func (e *Env) hostBase(c *commonFlags, f *config.File, flags map[string][]string
 	case len(flags["provider"]) > 0:
 		return flagOnlyName, nil, nil
 	}
-	name, ok := hostproto.Choose(f, e.Getenv, "", r)
+	name, ok := front.Choose(f, e.Getenv, "", r)
 	if !ok {
 		return "", nil, nil
 	}
@@ -101,20 +101,9 @@ func (e *Env) dropCached(c *commonFlags, p *profile, rejected string, extraKeys 
 
 // request is a host tool's standard input, bounded by --timeout: a
 // request that does not arrive in time fails with a
-// *hostproto.StdinTimeout naming tool.
+// *protocol.StdinTimeout naming tool.
 func (e *Env) request(c *commonFlags, tool string) io.Reader {
-	return hostproto.BoundStdin(e.Stdin, tool, c.timeout)
-}
-
-// requestError is the error of a host tool's request that could not be
-// read or parsed: a *hostproto.StdinTimeout as it is (exit 5, the line
-// the front prints too), anything else a usage error (exit 2).
-func requestError(err error) error {
-	var te *hostproto.StdinTimeout
-	if errors.As(err, &te) {
-		return te
-	}
-	return &usageError{err}
+	return protocol.BoundStdin(e.Stdin, tool, c.timeout)
 }
 
 // usageArgs makes a cobra argument check's complaint a usage error (exit

@@ -13,11 +13,11 @@ import (
 
 	"github.com/keyfob/keyfob/host/cache"
 	"github.com/keyfob/keyfob/host/cache/tokenkey"
+	"github.com/keyfob/keyfob/host/protocol"
+	"github.com/keyfob/keyfob/host/protocol/all"
 	"github.com/keyfob/keyfob/internal/config"
 	"github.com/keyfob/keyfob/internal/entraprofile"
 	"github.com/keyfob/keyfob/internal/golden"
-	"github.com/keyfob/keyfob/internal/hostproto"
-	"github.com/keyfob/keyfob/plugin"
 )
 
 // hostsNow is the fixed clock of the host protocol tests.
@@ -202,25 +202,6 @@ func TestGitEraseDropsOnlyTheRejectedToken(t *testing.T) {
 	}
 }
 
-func TestGitQuitOnInteractionRequired(t *testing.T) {
-	t.Parallel()
-	tests := map[string]struct {
-		err  error
-		want string
-	}{
-		"interaction": {fmt.Errorf("sign-in needed: %w", plugin.ErrInteractionRequired), "quit=1\n"},
-		"refused":     {&plugin.OAuthError{Code: "invalid_client", StatusCode: 401}, ""},
-		"config":      {plugin.Configf("bad"), ""},
-	}
-	for name, tc := range tests {
-		var b bytes.Buffer
-		gitQuitOn(&b, tc.err)
-		if b.String() != tc.want {
-			t.Errorf("%s: %q, want %q", name, b.String(), tc.want)
-		}
-	}
-}
-
 func TestKubectlPlugin(t *testing.T) {
 	t.Parallel()
 	w := newHostsWorld(t)
@@ -327,7 +308,7 @@ func TestHostProtocolsNeverUseTheEnvironmentProfile(t *testing.T) {
 func TestHostsHelperNames(t *testing.T) {
 	t.Parallel()
 	want := []string{"git-credential-keyfob", "docker-credential-keyfob", "terraform-credentials-keyfob", "bazel-credential-keyfob"}
-	if strings.Join(hostproto.HelperNames(), " ") != strings.Join(want, " ") {
-		t.Errorf("HelperNames = %v", hostproto.HelperNames())
+	if strings.Join(protocol.HelperNames(all.Protocols()), " ") != strings.Join(want, " ") {
+		t.Errorf("HelperNames = %v", protocol.HelperNames(all.Protocols()))
 	}
 }

@@ -14,7 +14,7 @@ func transportCluster(server string) map[string]string {
 }
 
 // TestHostProtocolsAllowListSchemes checks that every host protocol sends
-// a token only over the schemes it allows (hostproto.Transport): https
+// a token only over the schemes it allows (protocol.Transport): https
 // (and grpcs for Bazel) anywhere, http (and grpc) to loopback only, and
 // nothing else. The front gives the same answers (internal/front).
 func TestHostProtocolsAllowListSchemes(t *testing.T) {

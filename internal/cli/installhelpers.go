@@ -8,7 +8,8 @@ import (
 	"runtime"
 	"strings"
 
-	"github.com/keyfob/keyfob/internal/hostproto"
+	"github.com/keyfob/keyfob/host/protocol"
+	"github.com/keyfob/keyfob/host/protocol/all"
 	"github.com/spf13/cobra"
 )
 
@@ -16,16 +17,15 @@ import (
 const engineName = "keyfob-engine"
 
 func newInstallHelpersCmd(env *Env) *cobra.Command {
+	list := all.Protocols()
 	return &cobra.Command{
 		Use:   "install-helpers [DIR]",
 		Short: "Create the helper names host tools run: git-credential-keyfob, docker-credential-keyfob, …",
-		Long: `Creates git-credential-keyfob, docker-credential-keyfob, terraform-credentials-keyfob and
-bazel-credential-keyfob next to keyfob, or in DIR: symlinks, or hard links or copies where
-symlinks are unavailable (then keyfob-engine is linked or copied into DIR too, since keyfob
-finds it beside itself). Existing files of these names are replaced.`,
-		Example: `  keyfob install-helpers                         # beside keyfob, e.g. in ~/go/bin
-  keyfob install-helpers ~/.terraform.d/plugins  # where Terraform looks for helpers`,
-		Args: usageArgs(cobra.MaximumNArgs(1)),
+		Long: wrap("Creates "+andList(protocol.HelperNames(list))+" next to keyfob, or in DIR: symlinks, or hard links "+
+			"or copies where symlinks are unavailable (then keyfob-engine is linked or copied into DIR too, since keyfob "+
+			"finds it beside itself). Existing files of these names are replaced.", helpWidth),
+		Example: installExample(list),
+		Args:    usageArgs(cobra.MaximumNArgs(1)),
 		RunE: func(_ *cobra.Command, args []string) error {
 			target := helperTarget(env.Executable)
 			dir := filepath.Dir(target)
@@ -40,7 +40,7 @@ finds it beside itself). Existing files of these names are replaced.`,
 				fmt.Fprintf(env.Stdout, "%s -> %s (%s)\n", d.path, d.target, d.how)
 			}
 			if err == nil && !onPath(dir, env.Getenv("PATH")) {
-				fmt.Fprintf(env.Stderr, "keyfob: note: %s is not on PATH; git, docker and Bazel look for helpers there (Terraform in ~/.terraform.d/plugins)\n", dir)
+				fmt.Fprintf(env.Stderr, "keyfob: note: %s is not on PATH; %s\n", dir, whereToolsLook(list))
 			}
 			return err
 		},
@@ -50,6 +50,76 @@ finds it beside itself). Existing files of these names are replaced.`,
 // installed is one name install-helpers created.
 type installed struct {
 	path, target, how string
+}
+
+// helpWidth is the width install-helpers' help is wrapped to.
+const helpWidth = 91
+
+// installExample is install-helpers' example: beside keyfob, and in each
+// helper directory a tool looks in instead of PATH.
+func installExample(list []protocol.Protocol) string {
+	type line struct{ dir, note string }
+	lines := []line{{"", "beside keyfob, e.g. in ~/go/bin"}}
+	width := 0
+	for _, p := range list {
+		if h := p.Help(); h.HelperDir != "" {
+			lines = append(lines, line{h.HelperDir, "where " + h.Tool + " looks for helpers"})
+			width = max(width, len(h.HelperDir))
+		}
+	}
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = fmt.Sprintf("  keyfob install-helpers %-*s  # %s", width, l.dir, l.note)
+	}
+	return strings.Join(out, "\n")
+}
+
+// whereToolsLook says where the tools that run helper names look for
+// them: "git and docker look for helpers there (Tool in HelperDir)".
+func whereToolsLook(list []protocol.Protocol) string {
+	var onPath, elsewhere []string
+	for _, p := range list {
+		switch h := p.Help(); {
+		case h.Tool == "":
+		case h.HelperDir == "":
+			onPath = append(onPath, h.Tool)
+		default:
+			elsewhere = append(elsewhere, h.Tool+" in "+h.HelperDir)
+		}
+	}
+	s := andList(onPath) + " look for helpers there"
+	if len(elsewhere) > 0 {
+		s += " (" + strings.Join(elsewhere, ", ") + ")"
+	}
+	return s
+}
+
+// andList joins words as prose: "a", "a and b", "a, b and c".
+func andList(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+}
+
+// wrap breaks text into lines of at most width bytes, between words.
+func wrap(text string, width int) string {
+	var b strings.Builder
+	n := 0
+	for _, w := range strings.Fields(text) {
+		switch {
+		case n == 0:
+		case n+1+len(w) > width:
+			b.WriteString("\n")
+			n = 0
+		default:
+			b.WriteString(" ")
+			n++
+		}
+		b.WriteString(w)
+		n += len(w)
+	}
+	return b.String()
 }
 
 // exeSuffix is the executable suffix of the platform.
@@ -92,7 +162,7 @@ var osLinks = linkFuncs{symlink: os.Symlink, link: os.Link}
 func installHelpers(target, dir string, l linkFuncs) ([]installed, error) {
 	var done []installed
 	needEngine := false
-	for _, name := range hostproto.HelperNames() {
+	for _, name := range protocol.HelperNames(all.Protocols()) {
 		path := filepath.Join(dir, name+exeSuffix())
 		how, err := installOne(target, path, l)
 		if err != nil {

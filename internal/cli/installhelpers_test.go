@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/keyfob/keyfob/host/protocol/all"
 )
 
 // fakeInstall makes a directory with keyfob and keyfob-engine.
@@ -146,5 +148,35 @@ func TestHelperTarget(t *testing.T) {
 	}
 	if got := helperTarget(lone); got != lone {
 		t.Errorf("an engine without a front: %q, want itself", got)
+	}
+}
+
+// TestInstallHelpersHelpFromTheProtocols keeps the help that the
+// registered protocols now generate byte for byte what it was when it was
+// written by hand.
+func TestInstallHelpersHelpFromTheProtocols(t *testing.T) {
+	t.Parallel()
+	cmd := newInstallHelpersCmd(&Env{})
+	wantLong := `Creates git-credential-keyfob, docker-credential-keyfob, terraform-credentials-keyfob and
+bazel-credential-keyfob next to keyfob, or in DIR: symlinks, or hard links or copies where
+symlinks are unavailable (then keyfob-engine is linked or copied into DIR too, since keyfob
+finds it beside itself). Existing files of these names are replaced.`
+	wantExample := `  keyfob install-helpers                         # beside keyfob, e.g. in ~/go/bin
+  keyfob install-helpers ~/.terraform.d/plugins  # where Terraform looks for helpers`
+	wantNote := "git, docker and Bazel look for helpers there (Terraform in ~/.terraform.d/plugins)"
+	if cmd.Long != wantLong || cmd.Example != wantExample || whereToolsLook(all.Protocols()) != wantNote {
+		t.Errorf("Long:\n%s\nExample:\n%s\nnote: %s", cmd.Long, cmd.Example, whereToolsLook(all.Protocols()))
+	}
+}
+
+func TestAndListAndWrap(t *testing.T) {
+	t.Parallel()
+	for words, want := range map[string]string{"": "", "a": "a", "a b": "a and b", "a b c": "a, b and c"} {
+		if got := andList(strings.Fields(words)); got != want {
+			t.Errorf("andList(%q) = %q, want %q", words, got, want)
+		}
+	}
+	if got := wrap("aa bb  cc dd", 5); got != "aa bb\ncc dd" {
+		t.Errorf("wrap = %q", got)
 	}
 }

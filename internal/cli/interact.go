@@ -16,8 +16,8 @@ import (
 // spec.interactive=false means stdin is not the user's; --no-browser asks
 // for the URL to be shown instead of opened.
 type interactOptions struct {
-	// stdinNotUser is set when the host tool owns stdin (kubectl with
-	// spec.interactive=false, git, docker, bazel, terraform).
+	// stdinNotUser is set when the host tool owns stdin: every host
+	// protocol's command, and kubectl's with spec.interactive=false.
 	stdinNotUser bool
 	// noBrowser shows sign-in URLs instead of opening a browser.
 	noBrowser bool

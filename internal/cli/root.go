@@ -13,7 +13,7 @@ import (
 // Main runs the CLI and returns the process exit code. Every plugin it
 // started has been stopped when it returns.
 func Main(ctx context.Context, env Env) int {
-	args := cargoProviderArgs(env.Args)
+	args := protocolArgs(env.Args)
 	root := newRootFor(&env, args)
 	root.SetArgs(args)
 	root.SetIn(env.Stdin)
@@ -42,10 +42,7 @@ var builtinCommands = []subcommand{
 	{[]string{"token"}, newTokenCmd}, {[]string{"version"}, newVersionCmd},
 	{[]string{"profiles"}, newProfilesCmd}, {[]string{"plugins"}, newPluginsCmd},
 	{[]string{"cache"}, newCacheCmd}, {[]string{"login"}, newLoginCmd}, {[]string{"logout"}, newLogoutCmd},
-	{[]string{"google", "google-exec"}, newGoogleCmd}, {[]string{"goauth"}, newGoauthCmd},
-	{[]string{"cargo"}, newCargoCmd},
-	{[]string{"git"}, newGitCmd}, {[]string{"kubectl"}, newKubectlCmd}, {[]string{"kubeconfig"}, newKubeconfigCmd},
-	{[]string{"docker"}, newDockerCmd},
+	{[]string{"kubeconfig"}, newKubeconfigCmd},
 	{[]string{"install-helpers"}, newInstallHelpersCmd}, {[]string{"doctor"}, newDoctorCmd}, {[]string{"inspect"}, newInspectCmd},
 }
 
@@ -54,7 +51,8 @@ var builtinCommands = []subcommand{
 var subcommands = func() []subcommand {
 	list := slices.Clone(builtinCommands)
 	for _, p := range all.Protocols() {
-		list = append(list, subcommand{[]string{p.Name()}, func(env *Env) *cobra.Command { return newProtocolCmd(env, p) }})
+		names := append([]string{p.Name()}, p.Help().CommandAliases...)
+		list = append(list, subcommand{names, func(env *Env) *cobra.Command { return newProtocolCmd(env, p) }})
 	}
 	return list
 }()

@@ -7,7 +7,7 @@ import (
 )
 
 // MatchHost returns the profile whose hosts patterns best match a host
-// tool's request (CONTRACT §5), for git, docker, bazel and terraform.
+// tool's request (CONTRACT §5), for the host protocols that select by host.
 // host may carry its port ("example.com:8443") when port is ""; user is
 // the request's username, or ""; urlStr is the request's URL, or "" when
 // the protocol gives only a host (then URL-prefix patterns cannot match).

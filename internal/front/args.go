@@ -65,7 +65,7 @@ func (r *tokenRequest) set(name, value string) bool {
 
 // hostArgs is a host protocol's command line that the front understands:
 // the flags of parseToken but -o, and positional arguments (the action,
-// Terraform's host).
+// a host).
 type hostArgs struct {
 	profile     string
 	scopes      []string

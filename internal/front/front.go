@@ -20,14 +20,13 @@ import (
 	"github.com/keyfob/keyfob/host/protocol/all"
 	"github.com/keyfob/keyfob/internal/config"
 	"github.com/keyfob/keyfob/internal/entraprofile"
-	"github.com/keyfob/keyfob/internal/hostproto"
 	"github.com/keyfob/keyfob/internal/output"
 )
 
 // Env is what the front reads and writes.
 type Env struct {
 	// Program is argv[0]: a helper name (git-credential-keyfob) selects
-	// its protocol, as in the engine (hostproto.Dispatch).
+	// its protocol, as in the engine (protocol.Dispatch).
 	Program string
 	Args    []string
 	// Stdin is read only for the protocols whose request comes on stdin;
@@ -45,7 +44,8 @@ type Env struct {
 // writes nothing to stdout in that case (it may have read stdin: see
 // Input.Consumed).
 func Run(env Env) (code int, handled bool) {
-	args := hostproto.Dispatch(env.Program, env.Args)
+	list := all.Protocols()
+	args := protocol.Dispatch(list, env.Program, env.Args)
 	if len(args) == 0 {
 		return 0, false
 	}
@@ -56,14 +56,8 @@ func Run(env Env) (code int, handled bool) {
 			return 0, false
 		}
 		return serveToken(env, req)
-	case "git":
-		return serveGit(env, args[1:])
-	case "kubectl":
-		return serveKubectl(env, args[1:])
-	case "docker":
-		return serveDocker(env, args[1:])
 	}
-	if p := protocol.Lookup(all.Protocols(), args[0]); p != nil {
+	if p := protocol.Lookup(list, args[0]); p != nil {
 		return serveProtocol(env, p, args[1:])
 	}
 	return 0, false

@@ -5,7 +5,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/keyfob/keyfob/internal/hostproto"
+	"github.com/keyfob/keyfob/host/protocol"
 )
 
 // Input is the front's standard input. The front reads it only for the
@@ -59,31 +59,14 @@ func (in *Input) ReadUntil(limit int, done func([]byte) bool) ([]byte, error) {
 }
 
 // Within bounds the reads of in by --timeout d, as the engine does (see
-// hostproto.BoundStdin): a request that does not arrive in time fails
-// with a *hostproto.StdinTimeout naming tool. d ≤ 0 leaves them
+// protocol.BoundStdin): a request that does not arrive in time fails
+// with a *protocol.StdinTimeout naming tool. d ≤ 0 leaves them
 // unbounded. Call it before reading; it returns in.
 func (in *Input) Within(tool string, d time.Duration) *Input {
 	if in != nil && in.r != nil {
-		in.r = hostproto.BoundStdin(in.r, tool, d)
+		in.r = protocol.BoundStdin(in.r, tool, d)
 	}
 	return in
-}
-
-// readFailed answers a request the front could not read. One that did not
-// arrive within --timeout gets the engine's answer: the protocol's error
-// form on stdout where it has one (answer, may be nil), the reason on
-// stderr and hostproto.StdinTimeoutExit; handing it to the engine would
-// only wait again. Any other failure is left to the engine.
-func readFailed(env Env, err error, answer func(io.Writer, error) error) (int, bool) {
-	var te *hostproto.StdinTimeout
-	if !errors.As(err, &te) {
-		return 0, false
-	}
-	if answer != nil {
-		_ = answer(env.Stdout, te)
-	}
-	_, _ = io.WriteString(env.Stderr, "keyfob: "+te.Error()+"\n")
-	return hostproto.StdinTimeoutExit, true
 }
 
 // Consumed returns what the front read from standard input, and whether

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/keyfob/keyfob/host/cache"
 	"github.com/keyfob/keyfob/host/cache/tokenkey"
@@ -63,6 +64,15 @@ func (s *cacheSession) Stdin(tool string) io.Reader {
 // Stdout is the front's standard output.
 func (s *cacheSession) Stdout() io.Writer { return s.env.Stdout }
 
+// Stderr is the front's standard error.
+func (s *cacheSession) Stderr() io.Writer { return s.env.Stderr }
+
+// Getenv reads the front's environment.
+func (s *cacheSession) Getenv(name string) string { return s.env.Getenv(name) }
+
+// StdinNotUser does nothing: the front never prompts.
+func (*cacheSession) StdinNotUser() {}
+
 // Select picks the profile as the engine does (hostProfile).
 func (s *cacheSession) Select(r protocol.Request) (*protocol.Profile, error) {
 	values, nothing, ok := hostProfile(s.env, s.args.profile, r)
@@ -75,21 +85,50 @@ func (s *cacheSession) Select(r protocol.Request) (*protocol.Profile, error) {
 	return &protocol.Profile{Values: values}, nil
 }
 
-// Default hands off: the front serves only the protocols that select by
-// host.
-func (*cacheSession) Default() (*protocol.Profile, error) { return nil, protocol.ErrHandOff }
+// Default picks the profile as keyfob token does, fallback before
+// $KEYFOB_PROFILE (the front declines --provider).
+func (s *cacheSession) Default(fallback string) (*protocol.Profile, error) {
+	name := s.args.profile
+	if name == "" {
+		name = fallback
+	}
+	values, ok := profileValues(s.env, name)
+	if !ok {
+		return nil, protocol.ErrHandOff
+	}
+	return &protocol.Profile{Values: values}, nil
+}
 
 // Matching hands off: only the engine's actions need it.
 func (*cacheSession) Matching(protocol.Request) (string, error) { return "", protocol.ErrHandOff }
 
 // Token returns the cached entry for p if it is valid for the minimum
-// validity --min-validity, else w, else the default gives it.
+// validity --min-validity, else w, else the default gives it, and w finds
+// it usable.
 func (s *cacheSession) Token(_ context.Context, p *protocol.Profile, w protocol.Want) (*cache.Entry, error) {
 	minValidity := fixed(s.args.minValidity)
 	if w.MinValidity != nil && !s.args.minSet {
 		minValidity = w.MinValidity
 	}
-	e, ok := lookupKey(s.env, tokenkey.Request{Values: p.Values, Scopes: s.args.scopes}, accessKey, minValidity)
+	e, ok := lookupKey(s.env, s.request(p, w.Scopes), accessKey, minValidity)
+	if !ok || w.Usable != nil && !w.Usable(e, s.env.Now(), minValidity(e)) {
+		return nil, protocol.ErrHandOff
+	}
+	return e, nil
+}
+
+// request is the key request of p's token: --scope, else scopes.
+func (s *cacheSession) request(p *protocol.Profile, scopes []string) tokenkey.Request {
+	if len(s.args.scopes) > 0 {
+		scopes = s.args.scopes
+	}
+	return tokenkey.Request{Values: p.Values, Scopes: scopes}
+}
+
+// Derived returns the cached entry under key if it is valid for
+// --min-validity.
+func (s *cacheSession) Derived(p *protocol.Profile, key protocol.KeyOf) (*cache.Entry, error) {
+	e, ok := lookupKey(s.env, s.request(p, nil), key, fixed(s.args.minValidity))
 	if !ok {
 		return nil, protocol.ErrHandOff
 	}
@@ -97,4 +136,70 @@ func (s *cacheSession) Token(_ context.Context, p *protocol.Profile, w protocol.
 }
 
 // Forget hands off: the front changes nothing.
-func (*cacheSession) Forget(*protocol.Profile) error { return protocol.ErrHandOff }
+func (*cacheSession) Forget(*protocol.Profile, string, ...protocol.KeyOf) error {
+	return protocol.ErrHandOff
+}
+
+// PutDerived hands off: the front changes nothing.
+func (*cacheSession) PutDerived(*protocol.Profile, protocol.KeyOf, *cache.Entry) error {
+	return protocol.ErrHandOff
+}
+
+// EachProfile hands off: only the engine's actions need it.
+func (*cacheSession) EachProfile(func(*protocol.Profile, []string)) error { return protocol.ErrHandOff }
+
+// Version is "": only the engine's actions need it.
+func (*cacheSession) Version() string { return "" }
+
+// ExitCode is 1: the front fails only to write.
+func (*cacheSession) ExitCode(error) int { return 1 }
+
+// NamesProfile reports whether -p is given (the front declines
+// --provider).
+func (s *cacheSession) NamesProfile() bool { return s.args.profile != "" }
+
+// Named hands off: only the engine's protocols need it.
+func (*cacheSession) Named() (*protocol.Profile, error) { return nil, protocol.ErrHandOff }
+
+// ForURL hands off: only the engine's protocols need it.
+func (*cacheSession) ForURL(string, bool) (*protocol.Profile, error) { return nil, protocol.ErrHandOff }
+
+// MatchURL hands off: only the engine's protocols need it.
+func (*cacheSession) MatchURL(string) (string, error) { return "", protocol.ErrHandOff }
+
+// Sub hands off: only the engine's protocols need it.
+func (*cacheSession) Sub([]string) (protocol.Session, error) { return nil, protocol.ErrHandOff }
+
+// Quiet does nothing: the front hands off whatever is not a cache hit.
+func (*cacheSession) Quiet(string) {}
+
+// ErrorCode is "internal": the front fails only to write.
+func (*cacheSession) ErrorCode(error) string { return "internal" }
+
+// hostProfile selects the profile for a host protocol's request as the
+// engine does (cli's hostProfile): nothing is true when no profile serves
+// r (after saying why on stderr if a selected one refuses); ok is false
+// to decline.
+func hostProfile(env Env, flagProfile string, r protocol.Request) (values map[string]string, nothing, ok bool) {
+	f, ok := loadConfig(env)
+	if !ok {
+		return nil, false, false
+	}
+	name, found := Choose(f, env.Getenv, flagProfile, r)
+	if !found {
+		return nil, true, true
+	}
+	if values, ok = expanded(env, f, name); !ok {
+		return nil, false, false
+	}
+	if why := Refusal(name, values, r, flagProfile != ""); why != "" {
+		_, _ = io.WriteString(env.Stderr, "keyfob: "+why+"\n")
+		return nil, true, true
+	}
+	return values, false, true
+}
+
+// fixed is a minimum validity that does not depend on the entry.
+func fixed(v time.Duration) func(*cache.Entry) time.Duration {
+	return func(*cache.Entry) time.Duration { return v }
+}

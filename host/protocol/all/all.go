@@ -5,6 +5,12 @@ package all
 
 import (
 	"github.com/keyfob/keyfob/host/bazel"
+	"github.com/keyfob/keyfob/host/cargo"
+	"github.com/keyfob/keyfob/host/docker"
+	"github.com/keyfob/keyfob/host/git"
+	"github.com/keyfob/keyfob/host/goauth"
+	"github.com/keyfob/keyfob/host/google"
+	"github.com/keyfob/keyfob/host/kubectl"
 	"github.com/keyfob/keyfob/host/pnpm"
 	"github.com/keyfob/keyfob/host/protocol"
 	"github.com/keyfob/keyfob/host/terraform"
@@ -14,8 +20,14 @@ import (
 // creates their helper names.
 func Protocols() []protocol.Protocol {
 	return []protocol.Protocol{
+		git.Protocol{},
+		docker.Protocol{},
 		terraform.Protocol{},
 		bazel.Protocol{},
 		pnpm.Protocol{},
+		kubectl.Protocol{},
+		cargo.Protocol{},
+		goauth.Protocol{},
+		google.Protocol{},
 	}
 }

@@ -1,10 +1,15 @@
-package hostproto
+package front
+
+// Profile selection for the host protocols (CONTRACT §5), the front's and
+// the engine's (internal/cli's hostProfile): which profile serves a
+// request, matching the hosts patterns as presets expand them, and never
+// falling back to default_profile, $KEYFOB_PROFILE or environment.
 
 import (
 	"fmt"
 	"slices"
-	"strings"
 
+	"github.com/keyfob/keyfob/host/protocol"
 	"github.com/keyfob/keyfob/internal/config"
 	"github.com/keyfob/keyfob/internal/entraprofile"
 )
@@ -66,7 +71,7 @@ func hostsOf(values map[string]string) []string {
 // It reports false when no profile serves r, which the protocol answers
 // with its "nothing here". It never falls back to default_profile,
 // $KEYFOB_PROFILE or the environment profile.
-func Choose(f *config.File, getenv func(string) string, flagProfile string, r Request) (string, bool) {
+func Choose(f *config.File, getenv func(string) string, flagProfile string, r protocol.Request) (string, bool) {
 	if flagProfile != "" {
 		return flagProfile, true
 	}
@@ -91,7 +96,7 @@ func Choose(f *config.File, getenv func(string) string, flagProfile string, r Re
 // A profile without hosts serves whatever it is explicitly selected for.
 // The caller treats a refusal as "nothing here" and shows the reason on
 // stderr.
-func Refusal(name string, values map[string]string, r Request, explicit bool) string {
+func Refusal(name string, values map[string]string, r protocol.Request, explicit bool) string {
 	if note := r.TransportNote(name); note != "" {
 		return note
 	}
@@ -106,31 +111,4 @@ func Refusal(name string, values map[string]string, r Request, explicit bool) st
 		return ""
 	}
 	return fmt.Sprintf("profile %q does not serve %s (not in its hosts)", name, r.Host)
-}
-
-// DockerList is the answer to docker's list: every registry a profile
-// names by an exact host (host or host:port, no wildcard, URL or user),
-// with the user name docker is told for it.
-func DockerList(f *config.File, getenv func(string) string) map[string]string {
-	out := map[string]string{}
-	for _, name := range f.ProfileNames() {
-		p, err := f.Profile(name)
-		if err != nil {
-			continue
-		}
-		values, err := entraprofile.Expand(p.Values, getenv)
-		if err != nil {
-			continue
-		}
-		for _, h := range hostsOf(values) {
-			h = strings.ToLower(strings.TrimSpace(h))
-			if h == "" || strings.ContainsAny(h, "*@/") {
-				continue
-			}
-			if _, taken := out[h]; !taken {
-				out[h] = DockerUsername(values)
-			}
-		}
-	}
-	return out
 }

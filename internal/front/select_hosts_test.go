@@ -1,4 +1,4 @@
-package hostproto
+package front
 
 import (
 	"fmt"
@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/keyfob/keyfob/host/protocol"
 	"github.com/keyfob/keyfob/internal/config"
 	"github.com/keyfob/keyfob/internal/entraprofile"
 )
@@ -87,7 +89,7 @@ func TestHostsAsExpanded(t *testing.T) {
 		}
 		for _, host := range []string{"graph.microsoft.com", "graph.microsoft.us", "mine.example", "dev.azure.com",
 			"a.blob.core.windows.net", "a.vault.azure.net", "plain.example", "x.plain.example:8443", "dev.example"} {
-			r := Request{Host: host, URL: "https://" + host + "/org/r"}
+			r := protocol.Request{Host: host, URL: "https://" + host + "/org/r"}
 			wantName, wantOK := config.MatchHosts(want, r.Host, "", r.User, r.URL)
 			if name, ok := Choose(f, getenv, "", r); name != wantName || ok != wantOK {
 				t.Errorf("Choose(%s) with %v = %q, %v; want %q, %v", host, env, name, ok, wantName, wantOK)
@@ -108,7 +110,7 @@ func TestChooseReadsOnlyHosts(t *testing.T) {
 	}
 	f := loadFile(t, b.String())
 	getenv := func(string) string { return "" }
-	r := Request{Host: "git.bench.example", URL: "https://git.bench.example/r"}
+	r := protocol.Request{Host: "git.bench.example", URL: "https://git.bench.example/r"}
 	allocs := testing.AllocsPerRun(3, func() {
 		if name, ok := Choose(f, getenv, "", r); name != "bench" || !ok {
 			t.Fatalf("Choose = %q, %v", name, ok)
