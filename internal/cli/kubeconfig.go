@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/keyfob/keyfob/host/kubectl"
 	"github.com/keyfob/keyfob/internal/config"
 	"github.com/keyfob/keyfob/internal/kubeconfig"
 	"github.com/spf13/cobra"
@@ -97,10 +96,10 @@ converted faithfully are left as they are; stderr says which and why.`,
 // apiVersionNamed accepts v1, v1beta1 or a full apiVersion.
 func apiVersionNamed(s string) string {
 	switch s {
-	case "v1", kubectl.V1:
-		return kubectl.V1
-	case "v1beta1", kubectl.V1beta1:
-		return kubectl.V1beta1
+	case "v1", kubeconfig.ExecV1:
+		return kubeconfig.ExecV1
+	case "v1beta1", kubeconfig.ExecV1beta1:
+		return kubeconfig.ExecV1beta1
 	}
 	return ""
 }

@@ -5,14 +5,20 @@ import (
 	"fmt"
 
 	"go.yaml.in/yaml/v3"
+)
 
-	"github.com/keyfob/keyfob/host/kubectl"
+// The client.authentication.k8s.io versions of an exec entry: the
+// ExecCredential API the entry asks kubectl to speak (host/kubectl
+// answers both; a test keeps the two in step).
+const (
+	ExecV1      = "client.authentication.k8s.io/v1"
+	ExecV1beta1 = "client.authentication.k8s.io/v1beta1"
 )
 
 // Exec is a users[].user.exec entry (client-go's ExecConfig as a
 // kubeconfig writes it).
 type Exec struct {
-	// APIVersion is the exec credential API, e.g. kubectl.V1.
+	// APIVersion is the exec credential API, e.g. ExecV1.
 	APIVersion string `yaml:"apiVersion"`
 	// Command is the program, found on PATH unless it is a path.
 	Command string `yaml:"command"`
@@ -39,12 +45,12 @@ type EnvVar struct {
 const InstallHint = "keyfob is not installed; install it with: go install github.com/keyfob/keyfob/cmd/...@latest"
 
 // KeyfobExec is the exec entry that runs command (usually "keyfob") with
-// "kubectl" and args for apiVersion (kubectl.V1 when empty).
+// "kubectl" and args for apiVersion (ExecV1 when empty).
 // interactiveMode IfAvailable lets a device-code sign-in use the terminal
 // when kubectl has one.
 func KeyfobExec(command, apiVersion string, args ...string) Exec {
 	if apiVersion == "" {
-		apiVersion = kubectl.V1
+		apiVersion = ExecV1
 	}
 	return Exec{
 		APIVersion: apiVersion, Command: command, Args: append([]string{"kubectl"}, args...),

@@ -182,3 +182,10 @@ func TestConvertWithoutUsers(t *testing.T) {
 		t.Error("a malformed file converted")
 	}
 }
+
+func TestExecVersionsAreKubectls(t *testing.T) {
+	t.Parallel()
+	if ExecV1 != kubectl.V1 || ExecV1beta1 != kubectl.V1beta1 {
+		t.Errorf("exec versions %q, %q; host/kubectl answers %q, %q", ExecV1, ExecV1beta1, kubectl.V1, kubectl.V1beta1)
+	}
+}
