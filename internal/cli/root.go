@@ -92,7 +92,7 @@ func bareRoot() *cobra.Command {
 		Short: "Get OAuth 2.0 access tokens (Microsoft Entra ID and any OAuth server) for the tools that need them",
 		Example: `  keyfob token -p graph                 # print an access token
   keyfob doctor -p graph                # check a profile before using it
-  keyfob install-helpers ~/bin          # git, docker and Terraform helper names
+  keyfob install-helpers ~/bin          # the helper names host tools run
   keyfob completion bash > ~/.local/share/bash-completion/completions/keyfob`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
