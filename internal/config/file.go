@@ -60,18 +60,28 @@ func Load(path string) (*File, error) {
 // profiles are 2 MB), and not copied. Anything unusual — an error, a file that
 // grew — is left to safefile.ReadFile, which reports it.
 func readText(path string) (string, error) {
+	text, _, err := readTextInfo(path)
+	return text, err
+}
+
+// readTextInfo is readText, also returning the FileInfo of the file read
+// (from the open file, after the safefile checks passed), nil when
+// safefile.ReadFile read it instead.
+func readTextInfo(path string) (string, fs.FileInfo, error) {
 	f, fi, err := safefile.OpenRegular(path)
 	if err != nil || fi.Size() > MaxFileSize || safefile.Check(path, fi) != nil {
-		return readFile(path, f)
+		text, err := readFile(path, f)
+		return text, nil, err
 	}
 	defer f.Close()
 	var b strings.Builder
 	b.Grow(int(fi.Size()) + 1)
 	n, err := io.Copy(&b, io.LimitReader(f, MaxFileSize+1))
 	if err != nil || n > MaxFileSize {
-		return readFile(path, nil)
+		text, err := readFile(path, nil)
+		return text, nil, err
 	}
-	return b.String(), nil
+	return b.String(), fi, nil
 }
 
 // readFile closes f (when open) and reads path by safefile.ReadFile.
@@ -101,6 +111,9 @@ func (f *File) ProfileNames() []string {
 		names = make([]string, 0, len(f.plain.profiles))
 		for _, p := range f.plain.profiles {
 			names = append(names, p.name)
+		}
+		if f.plain.sorted != nil {
+			return f.plain.sortedNames(names)
 		}
 	} else {
 		names = make([]string, 0, len(f.profiles))
@@ -138,7 +151,7 @@ func (f *File) find(name string) (*Profile, bool, error) {
 		}
 		return nil, false, nil
 	}
-	i, ok := f.plain.byName[name]
+	i, ok := f.plain.lookup(name)
 	if !ok {
 		return nil, false, nil
 	}

@@ -61,7 +61,33 @@ func (x *plainIndex) indexNames() bool {
 type plainIndex struct {
 	text     string
 	profiles []plainProfile
-	byName   map[string]int32
+	byName   map[string]int32 // built by plainParse
+	sorted   []int32          // or, read from a snapshot: profiles by name
+	secrets  *secretsFound    // literalSecrets' answer, once known
+}
+
+// lookup is the index in profiles of the profile name.
+func (x *plainIndex) lookup(name string) (int32, bool) {
+	if x.sorted == nil {
+		i, ok := x.byName[name]
+		return i, ok
+	}
+	k, ok := slices.BinarySearchFunc(x.sorted, name, func(i int32, name string) int {
+		return strings.Compare(x.profiles[i].name, name)
+	})
+	if !ok {
+		return 0, false
+	}
+	return x.sorted[k], true
+}
+
+// sortedNames fills names, of len(x.sorted), with the profiles' names in
+// sorted order.
+func (x *plainIndex) sortedNames(names []string) []string {
+	for k, i := range x.sorted {
+		names[k] = x.profiles[i].name
+	}
+	return names
 }
 
 // plainProfile is where one profile is written.
