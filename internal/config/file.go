@@ -7,6 +7,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"unsafe"
 
 	"github.com/keyfob/keyfob/host/safefile"
 	"github.com/keyfob/keyfob/plugin/errdefs"
@@ -74,14 +75,16 @@ func readTextInfo(path string) (string, fs.FileInfo, error) {
 		return text, nil, err
 	}
 	defer f.Close()
-	var b strings.Builder
-	b.Grow(int(fi.Size()) + 1)
-	n, err := io.Copy(&b, io.LimitReader(f, MaxFileSize+1))
-	if err != nil || n > MaxFileSize {
-		text, err := readFile(path, nil)
+	b := make([]byte, fi.Size()+1) // one read, to its end
+	n, err := io.ReadFull(f, b)
+	if n == 0 && err == io.EOF {
+		return "", fi, nil
+	}
+	if err != io.ErrUnexpectedEOF {
+		text, err := readFile(path, nil) // an error, or it grew
 		return text, nil, err
 	}
-	return b.String(), fi, nil
+	return unsafe.String(&b[0], n), fi, nil // b is not used again
 }
 
 // readFile closes f (when open) and reads path by safefile.ReadFile.

@@ -305,17 +305,18 @@ func (d *decoder) profiles(x *plainIndex) bool {
 	if d.bad || n > len(d.b)/(recordSize+4) {
 		return false
 	}
+	records, order := d.take(n*recordSize), d.take(n*4)
 	x.profiles = make([]plainProfile, n)
 	prev := int32(0)
 	for i := range x.profiles {
-		if !d.profile(&x.profiles[i], x.text, prev) {
+		if !decodeProfile(&x.profiles[i], records[i*recordSize:], x.text, prev) {
 			return false
 		}
 		prev = x.profiles[i].end
 	}
 	x.sorted = make([]int32, n)
 	for k := range x.sorted {
-		i := d.u32()
+		i := binary.LittleEndian.Uint32(order[k*4:])
 		if i >= uint32(n) || k > 0 && x.profiles[i].name <= x.profiles[x.sorted[k-1]].name {
 			return false // out of range, out of order or twice
 		}
@@ -324,18 +325,18 @@ func (d *decoder) profiles(x *plainIndex) bool {
 	return true
 }
 
-// profile reads one record into p, checking that its offsets lie in
-// text, in order, after prev.
-func (d *decoder) profile(p *plainProfile, text string, prev int32) bool {
+// decodeProfile reads the record r into p, checking that its offsets lie
+// in text, in order, after prev.
+func decodeProfile(p *plainProfile, r []byte, text string, prev int32) bool {
 	var v [8]uint32
 	for k := range v {
-		v[k] = d.u32()
+		v[k] = binary.LittleEndian.Uint32(r[k*4:])
 	}
 	off, n, keys := int64(v[0]), int64(v[1]), v[7]
 	*p = plainProfile{at: int32(v[2]), line: int32(v[3]), body: int32(v[4]), end: int32(v[5]),
 		hosts: int32(v[6]), keys: int32(keys &^ presetBit), preset: keys&presetBit != 0}
-	if d.bad || off+n > int64(len(text)) || int64(v[5]) > int64(len(text)) || v[2] > v[4] || v[4] > v[5] ||
-		p.at < prev || int64(p.at) > off || off > int64(p.body) || p.line < 1 || p.keys < 0 ||
+	if off+n > int64(len(text)) || int64(v[5]) > int64(len(text)) || v[2] > v[4] || v[4] > v[5] ||
+		p.at < prev || int64(p.at) > off || off > int64(p.body) || p.line < 1 ||
 		p.hosts != -1 && (p.hosts < p.body || p.hosts >= p.end) {
 		return false
 	}
