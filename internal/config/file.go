@@ -111,12 +111,12 @@ func (f *File) ProfileNames() []string {
 	}
 	var names []string
 	if f.plain != nil {
+		if f.plain.order != nil {
+			return f.plain.sortedNames(make([]string, f.plain.count()))
+		}
 		names = make([]string, 0, len(f.plain.profiles))
 		for _, p := range f.plain.profiles {
 			names = append(names, p.name)
-		}
-		if f.plain.sorted != nil {
-			return f.plain.sortedNames(names)
 		}
 	} else {
 		names = make([]string, 0, len(f.profiles))

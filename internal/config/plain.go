@@ -1,8 +1,10 @@
 package config
 
 import (
+	"encoding/binary"
 	"math"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -62,30 +64,55 @@ type plainIndex struct {
 	text     string
 	profiles []plainProfile
 	byName   map[string]int32 // built by plainParse
-	sorted   []int32          // or, read from a snapshot: profiles by name
 	secrets  *secretsFound    // literalSecrets' answer, once known
+
+	// Or, read from a snapshot: the profiles' records, and their indexes
+	// in order of their names (see decodeSnapshot).
+	records, order []byte
 }
 
-// lookup is the index in profiles of the profile name.
+// count is the number of profiles.
+func (x *plainIndex) count() int {
+	if x.order != nil {
+		return len(x.order) / 4
+	}
+	return len(x.profiles)
+}
+
+// profile is profile i.
+func (x *plainIndex) profile(i int) plainProfile {
+	if x.order == nil {
+		return x.profiles[i]
+	}
+	var p plainProfile
+	decodeProfile(&p, x.records[i*recordSize:], x.text, 0) // checked when read
+	return p
+}
+
+// sortedAt is the index of the k-th profile in order of names, of an
+// index read from a snapshot.
+func (x *plainIndex) sortedAt(k int) int {
+	return int(binary.LittleEndian.Uint32(x.order[k*4:]))
+}
+
+// lookup is the index of the profile name.
 func (x *plainIndex) lookup(name string) (int32, bool) {
-	if x.sorted == nil {
+	if x.order == nil {
 		i, ok := x.byName[name]
 		return i, ok
 	}
-	k, ok := slices.BinarySearchFunc(x.sorted, name, func(i int32, name string) int {
-		return strings.Compare(x.profiles[i].name, name)
-	})
-	if !ok {
+	k := sort.Search(x.count(), func(k int) bool { return x.profile(x.sortedAt(k)).name >= name })
+	if k == x.count() || x.profile(x.sortedAt(k)).name != name {
 		return 0, false
 	}
-	return x.sorted[k], true
+	return int32(x.sortedAt(k)), true
 }
 
-// sortedNames fills names, of len(x.sorted), with the profiles' names in
-// sorted order.
+// sortedNames fills names, of len x.count(), with the profiles' names in
+// sorted order, of an index read from a snapshot.
 func (x *plainIndex) sortedNames(names []string) []string {
-	for k, i := range x.sorted {
-		names[k] = x.profiles[i].name
+	for k := range names {
+		names[k] = x.profile(x.sortedAt(k)).name
 	}
 	return names
 }
@@ -671,7 +698,7 @@ func validDuration(v *plainValue) bool {
 
 // build builds profile i.
 func (x *plainIndex) build(path string, i int) (*Profile, bool) {
-	pp := x.profiles[i]
+	pp := x.profile(i)
 	s := newPlainScan(path, x.text, nil)
 	s.i, s.stop, s.base = int(pp.body), int(pp.end), int(pp.body)
 	s.line, s.counted = int(pp.line)-1, int(pp.at)
@@ -687,7 +714,8 @@ func (x *plainIndex) build(path string, i int) (*Profile, bool) {
 // found it.
 func (x *plainIndex) eachHosts(path string, fn func(ProfileHosts)) {
 	s := newPlainScan(path, x.text, nil)
-	for _, pp := range x.profiles {
+	for i := range x.count() {
+		pp := x.profile(i)
 		h := ProfileHosts{Name: pp.name, Written: pp.hosts >= 0, Preset: pp.preset}
 		if h.Written {
 			h.Hosts = s.hosts(pp)

@@ -119,16 +119,16 @@ func encodeSnapshot(path string, id fileIdentity, f *File) []byte {
 	if id.mode&0o044 != 0 {
 		f.rememberLiteralSecrets() // the warning needs them: find them once
 	}
-	b := make([]byte, 0, 256+len(path)+len(x.profiles)*(recordSize+4))
+	b := make([]byte, 0, 256+len(path)+x.count()*(recordSize+4))
 	b = append(b, snapshotMagic...)
 	b = putIdentity(b, id)
 	b = putString(b, path)
 	b = putDefault(b, f)
 	b = putSecrets(b, x.secrets)
-	b = binary.LittleEndian.AppendUint32(b, uint32(len(x.profiles)))
-	for _, p := range x.profiles {
+	b = binary.LittleEndian.AppendUint32(b, uint32(x.count()))
+	for i := range x.count() {
 		var ok bool
-		if b, ok = putProfile(b, x.text, p); !ok {
+		if b, ok = putProfile(b, x.text, x.profile(i)); !ok {
 			return nil
 		}
 	}
@@ -198,11 +198,11 @@ func putProfile(b []byte, text string, p plainProfile) ([]byte, bool) {
 
 // sortedProfiles is the indexes of x's profiles in order of their names.
 func sortedProfiles(x *plainIndex) []int32 {
-	order := make([]int32, len(x.profiles))
+	order := make([]int32, x.count())
 	for i := range order {
 		order[i] = int32(i)
 	}
-	slices.SortFunc(order, func(i, j int32) int { return strings.Compare(x.profiles[i].name, x.profiles[j].name) })
+	slices.SortFunc(order, func(i, j int32) int { return strings.Compare(x.profile(int(i)).name, x.profile(int(j)).name) })
 	return order
 }
 
@@ -299,28 +299,27 @@ func (d *decoder) secrets() *secretsFound {
 }
 
 // profiles reads the profiles' records and order into x, checking that
-// they fit x.text, follow one another and are sorted by name.
+// they fit x.text, follow one another and are sorted by name. The index
+// keeps the records and decodes a profile when asked for it.
 func (d *decoder) profiles(x *plainIndex) bool {
 	n := int(d.u32())
 	if d.bad || n > len(d.b)/(recordSize+4) {
 		return false
 	}
-	records, order := d.take(n*recordSize), d.take(n*4)
-	x.profiles = make([]plainProfile, n)
-	prev := int32(0)
-	for i := range x.profiles {
-		if !decodeProfile(&x.profiles[i], records[i*recordSize:], x.text, prev) {
+	x.records, x.order = d.take(n*recordSize), d.take(n*4)
+	var p plainProfile
+	for i := range n {
+		if !decodeProfile(&p, x.records[i*recordSize:], x.text, p.end) {
 			return false
 		}
-		prev = x.profiles[i].end
 	}
-	x.sorted = make([]int32, n)
-	for k := range x.sorted {
-		i := binary.LittleEndian.Uint32(order[k*4:])
-		if i >= uint32(n) || k > 0 && x.profiles[i].name <= x.profiles[x.sorted[k-1]].name {
+	prev := ""
+	for k := range n {
+		i := x.sortedAt(k)
+		if i >= n || k > 0 && x.profile(i).name <= prev {
 			return false // out of range, out of order or twice
 		}
-		x.sorted[k] = int32(i)
+		prev = x.profile(i).name
 	}
 	return true
 }

@@ -101,7 +101,7 @@ func indexed(dir string) func(string) (*File, error) {
 func fromSnapshot(t *testing.T, path, dir string) bool {
 	t.Helper()
 	f, err := LoadIndexed(path, dir)
-	return err == nil && f.plain != nil && f.plain.sorted != nil
+	return err == nil && f.plain != nil && f.plain.order != nil
 }
 
 func TestLoadIndexedSameAsLoad(t *testing.T) {
