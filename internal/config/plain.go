@@ -89,6 +89,16 @@ func (x *plainIndex) profile(i int) plainProfile {
 	return p
 }
 
+// name is the name of profile i.
+func (x *plainIndex) name(i int) string {
+	if x.order == nil {
+		return x.profiles[i].name
+	}
+	r := x.records[i*recordSize:]
+	off := binary.LittleEndian.Uint32(r)
+	return x.text[off : off+binary.LittleEndian.Uint32(r[4:])] // checked when read
+}
+
 // sortedAt is the index of the k-th profile in order of names, of an
 // index read from a snapshot.
 func (x *plainIndex) sortedAt(k int) int {
@@ -101,8 +111,8 @@ func (x *plainIndex) lookup(name string) (int32, bool) {
 		i, ok := x.byName[name]
 		return i, ok
 	}
-	k := sort.Search(x.count(), func(k int) bool { return x.profile(x.sortedAt(k)).name >= name })
-	if k == x.count() || x.profile(x.sortedAt(k)).name != name {
+	k := sort.Search(x.count(), func(k int) bool { return x.name(x.sortedAt(k)) >= name })
+	if k == x.count() || x.name(x.sortedAt(k)) != name {
 		return 0, false
 	}
 	return int32(x.sortedAt(k)), true
@@ -112,7 +122,7 @@ func (x *plainIndex) lookup(name string) (int32, bool) {
 // sorted order, of an index read from a snapshot.
 func (x *plainIndex) sortedNames(names []string) []string {
 	for k := range names {
-		names[k] = x.profile(x.sortedAt(k)).name
+		names[k] = x.name(x.sortedAt(k))
 	}
 	return names
 }

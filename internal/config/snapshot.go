@@ -202,7 +202,7 @@ func sortedProfiles(x *plainIndex) []int32 {
 	for i := range order {
 		order[i] = int32(i)
 	}
-	slices.SortFunc(order, func(i, j int32) int { return strings.Compare(x.profile(int(i)).name, x.profile(int(j)).name) })
+	slices.SortFunc(order, func(i, j int32) int { return strings.Compare(x.name(int(i)), x.name(int(j))) })
 	return order
 }
 
@@ -316,10 +316,10 @@ func (d *decoder) profiles(x *plainIndex) bool {
 	prev := ""
 	for k := range n {
 		i := x.sortedAt(k)
-		if i >= n || k > 0 && x.profile(i).name <= prev {
+		if i >= n || k > 0 && x.name(i) <= prev {
 			return false // out of range, out of order or twice
 		}
-		prev = x.profile(i).name
+		prev = x.name(i)
 	}
 	return true
 }
