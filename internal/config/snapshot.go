@@ -83,8 +83,8 @@ func settled(id fileIdentity, now time.Time) bool {
 // fileIdentity is what stat says of a file that any write changes.
 type fileIdentity struct {
 	dev, ino            uint64
-	size, mtime, ctime  int64
-	mode, uid, gid, pad uint32
+	size, mtime, ctime  int64  // mtime and ctime in nanoseconds
+	mode, uid, gid, pad uint32 // pad is 0
 }
 
 // snapshotPath is the snapshot of the configuration file path in dir:
@@ -247,7 +247,7 @@ func (d *decoder) take(n int) []byte {
 	return v
 }
 
-// u8, u32, u64 and string read one value (zero when bad).
+// u8 reads a byte (0 when bad).
 func (d *decoder) u8() byte {
 	if v := d.take(1); v != nil {
 		return v[0]
@@ -255,6 +255,7 @@ func (d *decoder) u8() byte {
 	return 0
 }
 
+// u32 reads a 4-byte integer (0 when bad).
 func (d *decoder) u32() uint32 {
 	if v := d.take(4); v != nil {
 		return binary.LittleEndian.Uint32(v)
@@ -262,6 +263,7 @@ func (d *decoder) u32() uint32 {
 	return 0
 }
 
+// u64 reads an 8-byte integer (0 when bad).
 func (d *decoder) u64() uint64 {
 	if v := d.take(8); v != nil {
 		return binary.LittleEndian.Uint64(v)
@@ -269,6 +271,7 @@ func (d *decoder) u64() uint64 {
 	return 0
 }
 
+// string reads a string ("" when bad).
 func (d *decoder) string() string { return string(d.take(int(d.u32()))) }
 
 // identity reads a fileIdentity.
