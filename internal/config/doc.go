@@ -53,6 +53,13 @@
 // paths accept only what go-toml and the general path do, with the same
 // result, and that HostMatcher picks what sorting every profile did.
 //
+// LoadIndexed, which the lean front uses, is Load that also keeps that
+// index in a snapshot file in the cache directory, keyed by the path and
+// bound to the file's stat identity (device, inode, size, modification
+// and change times, mode, owner): while the identity is unchanged it
+// skips the check of the whole file; the safefile checks, and the check
+// of the profile built, still run on every call.
+//
 // # Wire form
 //
 // A Profile's Values are what crosses the plugin boundary as a

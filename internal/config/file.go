@@ -7,6 +7,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"unsafe"
 
 	"github.com/keyfob/keyfob/host/safefile"
 	"github.com/keyfob/keyfob/plugin/errdefs"
@@ -60,18 +61,30 @@ func Load(path string) (*File, error) {
 // profiles are 2 MB), and not copied. Anything unusual — an error, a file that
 // grew — is left to safefile.ReadFile, which reports it.
 func readText(path string) (string, error) {
+	text, _, err := readTextInfo(path)
+	return text, err
+}
+
+// readTextInfo is readText, also returning the FileInfo of the file read
+// (from the open file, after the safefile checks passed), nil when
+// safefile.ReadFile read it instead.
+func readTextInfo(path string) (string, fs.FileInfo, error) {
 	f, fi, err := safefile.OpenRegular(path)
 	if err != nil || fi.Size() > MaxFileSize || safefile.Check(path, fi) != nil {
-		return readFile(path, f)
+		text, err := readFile(path, f)
+		return text, nil, err
 	}
 	defer f.Close()
-	var b strings.Builder
-	b.Grow(int(fi.Size()) + 1)
-	n, err := io.Copy(&b, io.LimitReader(f, MaxFileSize+1))
-	if err != nil || n > MaxFileSize {
-		return readFile(path, nil)
+	b := make([]byte, fi.Size()+1) // one read, to its end
+	n, err := io.ReadFull(f, b)
+	if n == 0 && err == io.EOF {
+		return "", fi, nil
 	}
-	return b.String(), nil
+	if err != io.ErrUnexpectedEOF {
+		text, err := readFile(path, nil) // an error, or it grew
+		return text, nil, err
+	}
+	return unsafe.String(&b[0], n), fi, nil // b is not used again
 }
 
 // readFile closes f (when open) and reads path by safefile.ReadFile.
@@ -98,6 +111,9 @@ func (f *File) ProfileNames() []string {
 	}
 	var names []string
 	if f.plain != nil {
+		if f.plain.order != nil {
+			return f.plain.sortedNames(make([]string, f.plain.count()))
+		}
 		names = make([]string, 0, len(f.plain.profiles))
 		for _, p := range f.plain.profiles {
 			names = append(names, p.name)
@@ -138,7 +154,7 @@ func (f *File) find(name string) (*Profile, bool, error) {
 		}
 		return nil, false, nil
 	}
-	i, ok := f.plain.byName[name]
+	i, ok := f.plain.lookup(name)
 	if !ok {
 		return nil, false, nil
 	}

@@ -1,8 +1,10 @@
 package config
 
 import (
+	"encoding/binary"
 	"math"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -61,7 +63,68 @@ func (x *plainIndex) indexNames() bool {
 type plainIndex struct {
 	text     string
 	profiles []plainProfile
-	byName   map[string]int32
+	byName   map[string]int32 // built by plainParse
+	secrets  *secretsFound    // literalSecrets' answer, once known
+
+	// Or, read from a snapshot: the profiles' records, and their indexes
+	// in order of their names (see decodeSnapshot).
+	records, order []byte
+}
+
+// count is the number of profiles.
+func (x *plainIndex) count() int {
+	if x.order != nil {
+		return len(x.order) / 4
+	}
+	return len(x.profiles)
+}
+
+// profile is profile i.
+func (x *plainIndex) profile(i int) plainProfile {
+	if x.order == nil {
+		return x.profiles[i]
+	}
+	var p plainProfile
+	decodeProfile(&p, x.records[i*recordSize:], x.text, 0) // checked when read
+	return p
+}
+
+// name is the name of profile i.
+func (x *plainIndex) name(i int) string {
+	if x.order == nil {
+		return x.profiles[i].name
+	}
+	r := x.records[i*recordSize:]
+	off := binary.LittleEndian.Uint32(r)
+	return x.text[off : off+binary.LittleEndian.Uint32(r[4:])] // checked when read
+}
+
+// sortedAt is the index of the k-th profile in order of names, of an
+// index read from a snapshot.
+func (x *plainIndex) sortedAt(k int) int {
+	return int(binary.LittleEndian.Uint32(x.order[k*4:]))
+}
+
+// lookup is the index of the profile name.
+func (x *plainIndex) lookup(name string) (int32, bool) {
+	if x.order == nil {
+		i, ok := x.byName[name]
+		return i, ok
+	}
+	k := sort.Search(x.count(), func(k int) bool { return x.name(x.sortedAt(k)) >= name })
+	if k == x.count() || x.name(x.sortedAt(k)) != name {
+		return 0, false
+	}
+	return int32(x.sortedAt(k)), true
+}
+
+// sortedNames fills names, of len x.count(), with the profiles' names in
+// sorted order, of an index read from a snapshot.
+func (x *plainIndex) sortedNames(names []string) []string {
+	for k := range names {
+		names[k] = x.name(x.sortedAt(k))
+	}
+	return names
 }
 
 // plainProfile is where one profile is written.
@@ -645,7 +708,7 @@ func validDuration(v *plainValue) bool {
 
 // build builds profile i.
 func (x *plainIndex) build(path string, i int) (*Profile, bool) {
-	pp := x.profiles[i]
+	pp := x.profile(i)
 	s := newPlainScan(path, x.text, nil)
 	s.i, s.stop, s.base = int(pp.body), int(pp.end), int(pp.body)
 	s.line, s.counted = int(pp.line)-1, int(pp.at)
@@ -661,7 +724,8 @@ func (x *plainIndex) build(path string, i int) (*Profile, bool) {
 // found it.
 func (x *plainIndex) eachHosts(path string, fn func(ProfileHosts)) {
 	s := newPlainScan(path, x.text, nil)
-	for _, pp := range x.profiles {
+	for i := range x.count() {
+		pp := x.profile(i)
 		h := ProfileHosts{Name: pp.name, Written: pp.hosts >= 0, Preset: pp.preset}
 		if h.Written {
 			h.Hosts = s.hosts(pp)

@@ -81,6 +81,10 @@ func literalSecretMessage(path string, mode fs.FileMode, profile, key string, n 
 // literalSecrets returns the first profile and key (in sorted order)
 // holding a literal secret, and how many there are.
 func (f *File) literalSecrets() (profile, key string, n int) {
+	if f.plain != nil && f.plain.secrets != nil {
+		s := f.plain.secrets
+		return s.profile, s.key, s.n
+	}
 	for _, name := range f.ProfileNames() {
 		p, _, _ := f.find(name)
 		if p == nil {
@@ -99,4 +103,19 @@ func (f *File) literalSecrets() (profile, key string, n int) {
 		}
 	}
 	return profile, key, n
+}
+
+// secretsFound is what File.literalSecrets found in a file, kept by
+// its index.
+type secretsFound struct {
+	profile, key string
+	n            int
+}
+
+// rememberLiteralSecrets has f's index keep literalSecrets' answer.
+func (f *File) rememberLiteralSecrets() {
+	if f.plain != nil && f.plain.secrets == nil {
+		profile, key, n := f.literalSecrets()
+		f.plain.secrets = &secretsFound{profile: profile, key: key, n: n}
+	}
 }

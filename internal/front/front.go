@@ -105,7 +105,8 @@ func profileValues(env Env, name string) (map[string]string, bool) {
 // about literal secrets in a file others can read.
 func loadConfig(env Env) (*config.File, bool) {
 	path := config.PathFrom(env.Getenv, env.Home)
-	f, err := config.Load(path)
+	dir, _ := cache.Dir(env.Getenv) // "" when unknown: LoadIndexed is then Load
+	f, err := config.LoadIndexed(path, dir)
 	if err != nil {
 		return nil, false
 	}

@@ -1,0 +1,8 @@
+//go:build unix && !(darwin || ios || freebsd || netbsd)
+
+package config
+
+import "syscall"
+
+// changeTime is st's change time in nanoseconds.
+func changeTime(st *syscall.Stat_t) int64 { return st.Ctim.Nano() }
