@@ -25,6 +25,15 @@
 //	ng-<sha256>.json   negative entry: a Negative and its key as JSON
 //	lk-<sha256>.lock   lock file, empty; flock'ed by the holder
 //	salt.bin           the salt keying credential fingerprints (Salt)
+//	ac-<sha256>.json   the accounts signed in for a client at a server, and
+//	                   which profile each is bound to (Accounts)
+//
+// Beside them, other keyfob packages keep files that hold no secret:
+// ds-<sha256>.json, a discovery document (host/discovery), and
+// cf-<fnv64>.idx, an index of a validated configuration file
+// (internal/config's LoadIndexed), which lets a cache hit skip checking
+// the whole file again while its identity is unchanged.
+//
 //	tmp-<random>       a write in progress (or left by a crash; the next write
 //	                   removes it after a minute, Clear at once)
 //
