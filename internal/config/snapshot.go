@@ -32,6 +32,12 @@ import (
 // snapshotSettle ago gets no snapshot, since a change within the clock's
 // granularity could keep its change time.
 func LoadIndexed(path, snapshotDir string) (*File, error) {
+	return loadIndexed(path, snapshotDir, snapshotMinSize)
+}
+
+// loadIndexed is LoadIndexed using snapshots for files of at least
+// minSize bytes.
+func loadIndexed(path, snapshotDir string, minSize int) (*File, error) {
 	if path == "" || snapshotDir == "" {
 		return Load(path)
 	}
@@ -43,7 +49,7 @@ func LoadIndexed(path, snapshotDir string) (*File, error) {
 		return nil, &readError{err: err}
 	}
 	id, ok := identityOf(fi)
-	if !ok {
+	if !ok || len(text) < minSize {
 		return parseText(path, text)
 	}
 	snap := snapshotPath(snapshotDir, path)
@@ -67,6 +73,11 @@ func parseText(path, text string) (*File, error) {
 	}
 	return parseRest(path, []byte(text))
 }
+
+// snapshotMinSize is the size below which LoadIndexed does not use a
+// snapshot: checking a small file (a few profiles: microseconds) costs
+// less than opening and reading its snapshot.
+var snapshotMinSize = 64 << 10
 
 // snapshotSettle is how long ago a file must have last changed for
 // LoadIndexed to take a snapshot of it: longer than the granularity of

@@ -24,7 +24,10 @@ import (
 // times the granularity of change times.
 const testSettle = 30 * time.Millisecond
 
-func init() { snapshotSettle = testSettle }
+func init() {
+	snapshotSettle = testSettle
+	snapshotMinSize = 0 // the tests' files are small; TestLoadIndexedSmallFileNoSnapshot checks the default
+}
 
 // settle waits until files written before are old enough for a snapshot,
 // and a write after would get another change time.
@@ -513,4 +516,28 @@ func FuzzDecodeSnapshot(f *testing.F) {
 		file.EachHosts(func(ProfileHosts) {})
 		_ = fmt.Sprint(file.literalSecrets())
 	})
+}
+
+// TestLoadIndexedSmallFileNoSnapshot: below the size at which a snapshot
+// pays, LoadIndexed is Load and writes nothing.
+func TestLoadIndexedSmallFileNoSnapshot(t *testing.T) {
+	t.Parallel()
+	dir, snaps := t.TempDir(), t.TempDir()
+	path := filepath.Join(dir, "config.toml")
+	if err := os.WriteFile(path, []byte(snapDoc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	settle()
+	for range 2 {
+		f, err := loadIndexed(path, snaps, 64<<10)
+		if err != nil || len(f.ProfileNames()) == 0 {
+			t.Fatalf("loadIndexed = %v, %v", f, err)
+		}
+	}
+	if entries, _ := os.ReadDir(snaps); len(entries) != 0 {
+		t.Errorf("a snapshot of a %d-byte file was written: %v", len(snapDoc), entries)
+	}
+	if len(snapDoc) >= 64<<10 {
+		t.Fatal("snapDoc is not small")
+	}
 }
