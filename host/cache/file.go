@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/keyfob/keyfob/plugin/secretref"
 )
 
 // File name prefixes and suffixes, one pair per kind of file.
@@ -42,7 +44,7 @@ func (c *Cache) path(prefix, key, ext string) string {
 // a FIFO. A missing file returns an error matching fs.ErrNotExist; an
 // unsafe one a *PermissionError.
 func readFile(path string) ([]byte, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|openNoFollow|openNonBlock, 0)
+	f, err := secretref.OpenFile(path, os.O_RDONLY|openNoFollow, 0)
 	if err != nil {
 		return nil, openError(path, err)
 	}

@@ -383,7 +383,7 @@ func renamePath(t *testing.T, snap string) {
 
 // withCRC is a snapshot body with its checksum.
 func withCRC(body []byte) []byte {
-	return binary.LittleEndian.AppendUint32(append([]byte(nil), body...), crc32.Checksum(body, crcTable))
+	return binary.LittleEndian.AppendUint32(append([]byte(nil), body...), crc32.Checksum(body, crcTable()))
 }
 
 // checkSnapshotFile checks that the snapshot is a 0600 regular file.

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"syscall"
+
+	"github.com/keyfob/keyfob/plugin/secretref"
 )
 
 // identityOf is the identity of the file fi describes.
@@ -30,7 +32,7 @@ const maxSnapshotSize = MaxFileSize
 // readSnapshot is decodeSnapshot of the snapshot file snap, which must be
 // a regular file of this user's that no one else can write or read.
 func readSnapshot(snap, path, text string, id fileIdentity) (*File, bool) {
-	f, err := os.OpenFile(snap, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
+	f, err := secretref.OpenFile(snap, os.O_RDONLY|syscall.O_NOFOLLOW, 0)
 	if err != nil {
 		return nil, false
 	}

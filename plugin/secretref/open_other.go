@@ -2,5 +2,9 @@
 
 package secretref
 
-// openNonBlock is 0 where FIFOs cannot block an open.
-const openNonBlock = 0
+import "os"
+
+// OpenFile is os.OpenFile where FIFOs cannot block an open.
+func OpenFile(path string, flag int, perm os.FileMode) (*os.File, error) {
+	return os.OpenFile(path, flag, perm)
+}

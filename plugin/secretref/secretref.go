@@ -76,7 +76,7 @@ func ReadFile(path string, max int64) ([]byte, error) {
 // FIFO, a device, a directory) is refused with an error starting with
 // path. A missing file gives an error that wraps fs.ErrNotExist.
 func OpenRegular(path string) (*os.File, fs.FileInfo, error) {
-	f, err := os.OpenFile(path, os.O_RDONLY|openNonBlock, 0)
+	f, err := OpenFile(path, os.O_RDONLY, 0)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", path, unwrapPath(err))
 	}
