@@ -7,7 +7,7 @@ import (
 	"github.com/keyfob/keyfob/host"
 	"github.com/keyfob/keyfob/host/protocol"
 	"github.com/keyfob/keyfob/internal/config"
-	"github.com/keyfob/keyfob/internal/front"
+	"github.com/keyfob/keyfob/internal/hostselect"
 	"github.com/keyfob/keyfob/plugin"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -25,7 +25,7 @@ func registerHostFlags(c *commonFlags, fs *pflag.FlagSet) {
 // profile whose hosts best match. It returns nil and no error when no
 // profile serves the request — the protocol's "nothing here" — having
 // said why on stderr when a selected profile refuses (see
-// front.Refusal). The lean front makes the same choice.
+// hostselect.Refusal). The lean front makes the same choice.
 func (e *Env) hostProfile(c *commonFlags, fs *pflag.FlagSet, r protocol.Request) (*profile, error) {
 	f, err := e.loadConfig()
 	if err != nil {
@@ -43,7 +43,7 @@ func (e *Env) hostProfile(c *commonFlags, fs *pflag.FlagSet, r protocol.Request)
 	if values, err = expandProfile(values, e.Getenv); err != nil {
 		return nil, err
 	}
-	if why := front.Refusal(name, values, r, c.profile != "" || name == flagOnlyName); why != "" {
+	if why := hostselect.Refusal(name, values, r, c.profile != "" || name == flagOnlyName); why != "" {
 		fmt.Fprintln(e.Stderr, "keyfob: "+why)
 		return nil, nil
 	}
@@ -69,7 +69,7 @@ func (e *Env) hostBase(c *commonFlags, f *config.File, flags map[string][]string
 	case len(flags["provider"]) > 0:
 		return flagOnlyName, nil, nil
 	}
-	name, ok := front.Choose(f, e.Getenv, "", r)
+	name, ok := hostselect.Choose(f, e.Getenv, "", r)
 	if !ok {
 		return "", nil, nil
 	}

@@ -11,7 +11,7 @@ import (
 	"github.com/keyfob/keyfob/host/protocol/all"
 	"github.com/keyfob/keyfob/internal/config"
 	"github.com/keyfob/keyfob/internal/entraprofile"
-	"github.com/keyfob/keyfob/internal/front"
+	"github.com/keyfob/keyfob/internal/hostselect"
 	"github.com/keyfob/keyfob/plugin"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -237,7 +237,7 @@ func (s *engineSession) Matching(r protocol.Request) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	name, _ := front.Choose(f, s.e.Getenv, s.c.profile, r)
+	name, _ := hostselect.Choose(f, s.e.Getenv, s.c.profile, r)
 	return name, nil
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/keyfob/keyfob/host/cache"
 	"github.com/keyfob/keyfob/host/cache/tokenkey"
 	"github.com/keyfob/keyfob/host/protocol"
+	"github.com/keyfob/keyfob/internal/hostselect"
 )
 
 // serveProtocol answers a host protocol's request from the cache, through
@@ -185,14 +186,14 @@ func hostProfile(env Env, flagProfile string, r protocol.Request) (values map[st
 	if !ok {
 		return nil, false, false
 	}
-	name, found := Choose(f, env.Getenv, flagProfile, r)
+	name, found := hostselect.Choose(f, env.Getenv, flagProfile, r)
 	if !found {
 		return nil, true, true
 	}
 	if values, ok = expanded(env, f, name); !ok {
 		return nil, false, false
 	}
-	if why := Refusal(name, values, r, flagProfile != ""); why != "" {
+	if why := hostselect.Refusal(name, values, r, flagProfile != ""); why != "" {
 		_, _ = io.WriteString(env.Stderr, "keyfob: "+why+"\n")
 		return nil, true, true
 	}

@@ -1,9 +1,10 @@
-package front
-
-// Profile selection for the host protocols (CONTRACT §5), the front's and
-// the engine's (internal/cli's hostProfile): which profile serves a
-// request, matching the hosts patterns as presets expand them, and never
-// falling back to default_profile, $KEYFOB_PROFILE or environment.
+// Package hostselect is profile selection for the host protocols
+// (CONTRACT §5), the lean front's and the engine's alike: which profile
+// serves a request, matching the hosts patterns as presets expand them,
+// and never falling back to default_profile, $KEYFOB_PROFILE or
+// environment. It imports only the standard library and keyfob's
+// stdlib-only packages, so the front may link it.
+package hostselect
 
 import (
 	"fmt"
