@@ -89,6 +89,8 @@ func (w *world) coldRuns(kubelogin string) []coldRun {
 		{"keyfob-engine token, cold (the same without the front)", w.bins.engine, keyfob, w.env, true},
 		{"keyfob token, cold, KEYFOB_PLUGIN_MODE=process (the plugin launched)", w.bins.keyfob, keyfob,
 			func(cache string) []string { return append(w.env(cache), "KEYFOB_PLUGIN_MODE=process") }, true},
+		// kubelogin takes its client secret only as a flag: this one is a
+		// random value of this run's loopback server, never a real secret.
 		{"int128/kubelogin get-token, cold", kubelogin, func(cache string) []string {
 			return []string{"get-token", "--oidc-issuer-url", w.srv.URL, "--oidc-client-id", "bench",
 				"--oidc-client-secret", w.srv.secret, "--grant-type=client-credentials", "--oidc-use-access-token",

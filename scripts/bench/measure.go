@@ -106,6 +106,7 @@ func (w *world) cachedVsHello(n int) error {
 	}
 	times := make([][]time.Duration, len(cmds))
 	rss := make([]int64, len(cmds))
+	before := w.srv.requests.Load()
 	for range n {
 		for i, c := range cmds {
 			d, _, err := sampleIn(c.bin, c.args, env, c.stdin)
@@ -123,6 +124,9 @@ func (w *world) cachedVsHello(n int) error {
 			}
 			rss[i] = max(rss[i], r)
 		}
+	}
+	if err := w.noRequestsSince(before, "(a)"); err != nil {
+		return err
 	}
 	fmt.Println("## (a, d) Cached answers against a hello-world process")
 	fmt.Println()
@@ -154,8 +158,8 @@ func (w *world) cacheMiss(n int) error {
 	}
 	fmt.Println("## (b) Cache miss: front → engine → plugin launch → handshake → GetToken → token endpoint")
 	fmt.Println()
-	fmt.Printf("%d cold runs, each with an empty cache: median %s (%.1f× the hello-world median of (a)), p90 %s; %d token requests.\n\n",
-		runs, round(median(ds)), float64(median(ds))/float64(w.hello), round(percentile(ds, 0.9)), w.srv.requests.Load()-before)
+	fmt.Printf("%d cold runs, each with an empty cache: median %s%s, p90 %s; %d token requests.\n\n",
+		runs, round(median(ds)), w.ratioToHello(median(ds)), round(percentile(ds, 0.9)), w.srv.requests.Load()-before)
 	return nil
 }
 
@@ -179,6 +183,24 @@ func (w *world) parallelCold(int) error {
 	fmt.Println("## (e) 32 parallel cold invocations")
 	fmt.Println()
 	fmt.Printf("All 32 succeeded in %s; the server saw **%d** token request(s).\n\n", round(elapsed), w.srv.requests.Load()-before)
+	return nil
+}
+
+// ratioToHello is " (N× the hello-world median of (a))", or "" when (a)
+// did not run.
+func (w *world) ratioToHello(d time.Duration) string {
+	if w.hello == 0 {
+		return ""
+	}
+	return fmt.Sprintf(" (%.1f× the hello-world median of (a))", float64(d)/float64(w.hello))
+}
+
+// noRequestsSince fails a figure of cached calls when the token endpoint
+// was asked anything after before: its times would not be cache hits.
+func (w *world) noRequestsSince(before int64, figure string) error {
+	if n := w.srv.requests.Load() - before; n != 0 {
+		return fmt.Errorf("%s measures cache hits, but the token endpoint was asked %d time(s) during it", figure, n)
+	}
 	return nil
 }
 
