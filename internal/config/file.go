@@ -23,7 +23,7 @@ type File struct {
 	// DefaultSource is where default_profile is written.
 	DefaultSource Source
 
-	profiles map[string]*Profile // read by quickParse or the general path
+	profiles map[string]*Profile // read by the general path
 	plain    *plainIndex         // or by plainParse: built when asked for
 }
 
@@ -53,7 +53,7 @@ func Load(path string) (*File, error) {
 	if f, ok := plainParse(path, text, nil); ok {
 		return f, nil
 	}
-	return parseRest(path, []byte(text))
+	return parseGeneral(path, []byte(text))
 }
 
 // readText is safefile.ReadFile(path, MaxFileSize) as a string, read into

@@ -29,14 +29,6 @@ func Parse(path string, data []byte) (*File, error) {
 	if f, ok := plainParse(path, string(data), data); ok {
 		return f, nil
 	}
-	return parseRest(path, data)
-}
-
-// parseRest is Parse for a document plainParse leaves to the other paths.
-func parseRest(path string, data []byte) (*File, error) {
-	if f, ok := quickParse(path, data); ok {
-		return f, nil
-	}
 	return parseGeneral(path, data)
 }
 

@@ -59,7 +59,7 @@ func loadIndexed(path, snapshotDir string, minSize int) (*File, error) {
 	}
 	f, ok := plainParse(path, text, nil)
 	if !ok {
-		return parseRest(path, []byte(text))
+		return parseGeneral(path, []byte(text))
 	}
 	if settled(id, time.Now()) {
 		writeSnapshot(snapshotDir, snap, encodeSnapshot(path, id, f))
@@ -72,7 +72,7 @@ func parseText(path, text string) (*File, error) {
 	if f, ok := plainParse(path, text, nil); ok {
 		return f, nil
 	}
-	return parseRest(path, []byte(text))
+	return parseGeneral(path, []byte(text))
 }
 
 // snapshotMinSize is the size below which LoadIndexed does not use a
