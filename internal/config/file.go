@@ -50,10 +50,7 @@ func Load(path string) (*File, error) {
 	if err != nil {
 		return nil, &readError{err: err}
 	}
-	if f, ok := plainParse(path, text, nil); ok {
-		return f, nil
-	}
-	return parseGeneral(path, []byte(text))
+	return parseText(path, text, nil)
 }
 
 // readText is safefile.ReadFile(path, MaxFileSize) as a string, read into

@@ -26,8 +26,18 @@ var topLevelKeys = []string{keyDefaultProfile, keyProfiles}
 // Parse parses data as the configuration file at path; path is used only
 // in error messages and Sources. Errors are as for Load.
 func Parse(path string, data []byte) (*File, error) {
-	if f, ok := plainParse(path, string(data), data); ok {
+	return parseText(path, string(data), data)
+}
+
+// parseText is Parse, Load and LoadIndexed's parse of the document text
+// of the file at path: plainParse, else the general path. data is nil or
+// the same bytes as text (else a copy is made when needed).
+func parseText(path, text string, data []byte) (*File, error) {
+	if f, ok := plainParse(path, text, data); ok {
 		return f, nil
+	}
+	if data == nil {
+		data = []byte(text)
 	}
 	return parseGeneral(path, data)
 }

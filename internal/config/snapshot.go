@@ -51,28 +51,17 @@ func loadIndexed(path, snapshotDir string, minSize int) (*File, error) {
 	}
 	id, ok := identityOf(fi)
 	if !ok || len(text) < minSize {
-		return parseText(path, text)
+		return parseText(path, text, nil)
 	}
 	snap := snapshotPath(snapshotDir, path)
 	if f, ok := readSnapshot(snap, path, text, id); ok {
 		return f, nil
 	}
-	f, ok := plainParse(path, text, nil)
-	if !ok {
-		return parseGeneral(path, []byte(text))
-	}
-	if settled(id, time.Now()) {
+	f, err := parseText(path, text, nil)
+	if err == nil && f.plain != nil && settled(id, time.Now()) { // plainParse read it
 		writeSnapshot(snapshotDir, snap, encodeSnapshot(path, id, f))
 	}
-	return f, nil
-}
-
-// parseText is Parse for the text of the file at path.
-func parseText(path, text string) (*File, error) {
-	if f, ok := plainParse(path, text, nil); ok {
-		return f, nil
-	}
-	return parseGeneral(path, []byte(text))
+	return f, err
 }
 
 // snapshotMinSize is the size below which LoadIndexed does not use a
