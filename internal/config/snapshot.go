@@ -37,10 +37,10 @@ func LoadIndexed(path, snapshotDir string) (*File, error) {
 }
 
 // loadIndexed is LoadIndexed using snapshots for files of at least
-// minSize bytes.
+// minSize bytes; Load when snapshotDir is "".
 func loadIndexed(path, snapshotDir string, minSize int) (*File, error) {
-	if path == "" || snapshotDir == "" {
-		return Load(path)
+	if path == "" {
+		return &File{}, nil
 	}
 	text, fi, err := readTextInfo(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -49,8 +49,16 @@ func loadIndexed(path, snapshotDir string, minSize int) (*File, error) {
 	if err != nil {
 		return nil, &readError{err: err}
 	}
+	f, err := parseIndexed(path, snapshotDir, text, fi, minSize)
+	f.sawMode(fi)
+	return f, err
+}
+
+// parseIndexed is loadIndexed's parse of the text of the file at path,
+// which fi (nil when unknown) describes.
+func parseIndexed(path, snapshotDir, text string, fi fs.FileInfo, minSize int) (*File, error) {
 	id, ok := identityOf(fi)
-	if !ok || len(text) < minSize {
+	if snapshotDir == "" || !ok || len(text) < minSize {
 		return parseText(path, text, nil)
 	}
 	snap := snapshotPath(snapshotDir, path)
