@@ -10,6 +10,7 @@ import (
 
 	"github.com/keyfob/keyfob/host/safefile"
 	"github.com/keyfob/keyfob/plugin/errdefs"
+	"github.com/keyfob/keyfob/plugin/secretref"
 )
 
 // File is a parsed configuration file. The zero File (no profiles) is
@@ -60,7 +61,7 @@ func (f *File) sawMode(fi fs.FileInfo) {
 // Anything unusual — an error, a file that grew — is left to
 // safefile.ReadFile, which reports it; the FileInfo is then nil.
 func readTextInfo(path string) (string, fs.FileInfo, error) {
-	f, fi, err := safefile.OpenRegular(path)
+	f, fi, err := secretref.OpenRegular(path)
 	if err != nil || fi.Size() > MaxFileSize || safefile.Check(path, fi) != nil {
 		text, err := readFile(path, f)
 		return text, nil, err
