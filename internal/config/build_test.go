@@ -79,7 +79,6 @@ func TestFastDecoderTestdata(t *testing.T) {
 	for _, file := range files {
 		data := fuzzCorpusBytes(t, file)
 		checkFastDecoder(t, data)
-		checkQuickParse(t, data)
 		checkPlainParse(t, data)
 	}
 }
@@ -125,65 +124,9 @@ func checkFastDecoder(t *testing.T, data []byte) map[string]any {
 	return doc
 }
 
-// checkQuickParse compares quickParse with the general path on data: what
-// quickParse accepts, the general path parses to the same File. It
-// reports whether quickParse accepted data.
-func checkQuickParse(t *testing.T, data []byte) bool {
-	t.Helper()
-	got, ok := quickParse("c.toml", data)
-	if !ok {
-		return false
-	}
-	want, err := parseGeneral("c.toml", data)
-	if err != nil {
-		t.Fatalf("quickParse accepts %q, the general path refuses it: %v", data, err)
-	}
-	if diff := cmp.Diff(want, got, cmp.AllowUnexported(File{})); diff != "" {
-		t.Fatalf("quickParse of %q (-general +quick):\n%s", data, diff)
-	}
-	return true
-}
-
-// quickCases are documents quickParse must take itself; fastCases and
-// the FuzzLoad corpus are compared too.
-var quickCases = map[string]string{
-	"contract example": contractExample,
-	"empty":            "",
-	"x_ keys":          "x_a = 1\nx_b = [\"c\"]\ndefault_profile = \"p\"\n[profiles.p]\nx_c = true\n",
-	"plugin keys":      "[profiles.p]\nacme_region = \"eu\"\nplugin = \"acme\"\n",
-	"quoted names":     "[profiles.\"a b\"]\nclient_id = 'c'\n[profiles.'é']\n",
-	"empty profile":    "[profiles.a]\n[profiles.b]\nclient_id = \"c\"\n",
-	"many":             string(manyProfiles(20)),
-}
-
-func TestQuickParse(t *testing.T) {
-	t.Parallel()
-	for name, doc := range quickCases {
-		if !checkQuickParse(t, []byte(doc)) {
-			t.Errorf("%s: quickParse left %q to the general path", name, doc)
-		}
-	}
-	for _, tc := range fastCases {
-		checkQuickParse(t, []byte(tc.doc))
-	}
-	for _, doc := range []string{
-		"[profiles.a]\nclient_id = \"x\"\nclient_id = \"y\"\n", "[profiles.a]\n[profiles.a]\n",
-		"default_profile = 1\n", "default_profile = \"a\"\ndefault_profile = \"b\"\n",
-		"[profiles.a]\nclient_idd = \"x\"\n", "[profiles.a]\nscopes = [1]\n", "provider = \"x\"\n",
-		"[profiles]\n", "[profiles.a.b]\n", "[other]\n", "[profiles.\" \"]\n", "[profiles.a]\nb.c = 1\n",
-	} {
-		if checkQuickParse(t, []byte(doc)) {
-			t.Errorf("quickParse accepts %q, which the general path must report or decode", doc)
-		}
-	}
-}
-
 func FuzzFastDecoder(f *testing.F) {
 	for _, tc := range fastCases {
 		f.Add([]byte(tc.doc))
-	}
-	for _, doc := range quickCases {
-		f.Add([]byte(doc))
 	}
 	for _, doc := range plainCases {
 		f.Add([]byte(doc))
@@ -193,7 +136,6 @@ func FuzzFastDecoder(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkFastDecoder(t, data)
-		checkQuickParse(t, data)
 		checkPlainParse(t, data)
 	})
 }

@@ -45,11 +45,10 @@
 // written: File.Profile builds the profile asked for, and File.EachHosts
 // reads only the hosts keys, so host matching (HostMatcher, which skips
 // patterns that cannot name the request's host before parsing them) does
-// not copy every profile. What plainParse does not take is read in one
-// pass over go-toml's unstable parser (quickParse); any other file is
-// decoded into a document with maps (scan), and only what none takes
-// goes to go-toml's own decoder, whose duplicate-key check is quadratic
-// in the number of tables. Tests and fuzz targets check that the faster
+// not copy every profile. Any other file is decoded into a document with
+// maps (scan), and only what neither takes goes to go-toml's own
+// decoder, whose duplicate-key check is quadratic in the number of
+// tables. Tests and fuzz targets check that the faster
 // paths accept only what go-toml and the general path do, with the same
 // result, and that HostMatcher picks what sorting every profile did.
 //

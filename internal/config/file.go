@@ -1,7 +1,6 @@
 package config
 
 import (
-	"errors"
 	"io"
 	"io/fs"
 	"os"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/keyfob/keyfob/host/safefile"
 	"github.com/keyfob/keyfob/plugin/errdefs"
+	"github.com/keyfob/keyfob/plugin/secretref"
 )
 
 // File is a parsed configuration file. The zero File (no profiles) is
@@ -23,8 +23,11 @@ type File struct {
 	// DefaultSource is where default_profile is written.
 	DefaultSource Source
 
-	profiles map[string]*Profile // read by quickParse or the general path
+	profiles map[string]*Profile // read by the general path
 	plain    *plainIndex         // or by plainParse: built when asked for
+
+	mode     fs.FileMode // the mode of the file Load read, when modeSeen
+	modeSeen bool
 }
 
 // MaxFileSize bounds the configuration file: a larger file (or
@@ -40,36 +43,25 @@ const MaxFileSize = 8 << 20
 // the file and, where known, the line and key; a file others could change
 // is refused with an error that also wraps a *safefile.UnsafeError.
 func Load(path string) (*File, error) {
-	if path == "" {
-		return &File{}, nil
-	}
-	text, err := readText(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return &File{Path: path}, nil
-	}
-	if err != nil {
-		return nil, &readError{err: err}
-	}
-	if f, ok := plainParse(path, text, nil); ok {
-		return f, nil
-	}
-	return parseRest(path, []byte(text))
+	return loadIndexed(path, "", 0)
 }
 
-// readText is safefile.ReadFile(path, MaxFileSize) as a string, read into
-// a buffer of the file's size, not one grown as it is read (ten thousand
-// profiles are 2 MB), and not copied. Anything unusual — an error, a file that
-// grew — is left to safefile.ReadFile, which reports it.
-func readText(path string) (string, error) {
-	text, _, err := readTextInfo(path)
-	return text, err
+// sawMode keeps the mode of the file fi describes, which the load read,
+// for LiteralSecretWarning; nothing when fi is nil.
+func (f *File) sawMode(fi fs.FileInfo) {
+	if f != nil && fi != nil {
+		f.mode, f.modeSeen = fi.Mode(), true
+	}
 }
 
-// readTextInfo is readText, also returning the FileInfo of the file read
-// (from the open file, after the safefile checks passed), nil when
-// safefile.ReadFile read it instead.
+// readTextInfo is safefile.ReadFile(path, MaxFileSize) as a string, read
+// into a buffer of the file's size, not one grown as it is read (ten
+// thousand profiles are 2 MB), and not copied, with the FileInfo of the
+// file read (from the open file, after the safefile checks passed).
+// Anything unusual — an error, a file that grew — is left to
+// safefile.ReadFile, which reports it; the FileInfo is then nil.
 func readTextInfo(path string) (string, fs.FileInfo, error) {
-	f, fi, err := safefile.OpenRegular(path)
+	f, fi, err := secretref.OpenRegular(path)
 	if err != nil || fi.Size() > MaxFileSize || safefile.Check(path, fi) != nil {
 		text, err := readFile(path, f)
 		return text, nil, err

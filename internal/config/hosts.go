@@ -164,17 +164,6 @@ func urlPatternHost(s string) (host, trimmed string) {
 	return host, trimmed
 }
 
-// parsePatterns parses hosts patterns, skipping unusable entries.
-func parsePatterns(list []string) []pattern {
-	pats := make([]pattern, 0, len(list))
-	for _, s := range list {
-		if p, ok := parsePattern(s); ok {
-			pats = append(pats, p)
-		}
-	}
-	return pats
-}
-
 // request is a host tool's request, normalized for matching.
 type request struct {
 	host, port, user string

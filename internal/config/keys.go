@@ -10,24 +10,11 @@ import (
 	"github.com/keyfob/keyfob/host/keyspec"
 )
 
-// KeySpec describes one profile key.
-type KeySpec struct {
-	// Name is the key as written in the file, e.g. "client_id".
-	Name string
-	// Description is a short human-readable explanation.
-	Description string
-	// Secret marks a secret-valued key: on the command line it takes only
-	// an env:/file: reference, and a literal value in a file readable by
-	// others draws a warning.
-	Secret bool
-	// List marks a list of strings, carried as JSON array text.
-	List bool
-	// Bool marks a boolean, carried as "true" or "false".
-	Bool bool
-	// Providers are the built-in providers that read the key, sorted;
-	// none for a host key.
-	Providers []string
-}
+// KeySpec describes one profile key: keyspec.Key, for the built-in keys
+// and those RegisterKey adds. A Secret key takes only an env:/file:
+// reference on the command line, and a literal value in a file readable
+// by others draws a warning.
+type KeySpec = keyspec.Key
 
 // Keys is the table of built-in profile keys (CONTRACT §4), sorted by
 // name: keyspec's host keys and every key of a built-in provider, as
@@ -36,11 +23,7 @@ var Keys = buildKeys(keyspec.Host, keyspec.Builtin)
 
 // buildKeys merges the host keys with the providers' keys, sorted by name.
 func buildKeys(host, providers []keyspec.Key) []KeySpec {
-	keys := make([]KeySpec, 0, len(host)+len(providers))
-	for _, k := range slices.Concat(host, providers) {
-		keys = append(keys, KeySpec{Name: k.Name, Description: k.Description, Secret: k.Secret,
-			List: k.List, Bool: k.Bool, Providers: k.Providers})
-	}
+	keys := slices.Concat(host, providers)
 	slices.SortStableFunc(keys, func(a, b KeySpec) int { return strings.Compare(a.Name, b.Name) })
 	return keys
 }

@@ -29,6 +29,17 @@ func matchHostsSorted(hosts map[string][]string, host, port, user, urlStr string
 	return name, ok
 }
 
+// parsePatterns parses hosts patterns, skipping unusable entries.
+func parsePatterns(list []string) []pattern {
+	pats := make([]pattern, 0, len(list))
+	for _, s := range list {
+		if p, ok := parsePattern(s); ok {
+			pats = append(pats, p)
+		}
+	}
+	return pats
+}
+
 // matcherPatterns are hosts patterns of every kind, some unusable.
 var matcherPatterns = []string{
 	"dev.azure.com", "DEV.azure.com:8443", "alice@dev.azure.com", "*.azure.com", "*.AZURE.com:443",

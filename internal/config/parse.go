@@ -26,16 +26,18 @@ var topLevelKeys = []string{keyDefaultProfile, keyProfiles}
 // Parse parses data as the configuration file at path; path is used only
 // in error messages and Sources. Errors are as for Load.
 func Parse(path string, data []byte) (*File, error) {
-	if f, ok := plainParse(path, string(data), data); ok {
-		return f, nil
-	}
-	return parseRest(path, data)
+	return parseText(path, string(data), data)
 }
 
-// parseRest is Parse for a document plainParse leaves to the other paths.
-func parseRest(path string, data []byte) (*File, error) {
-	if f, ok := quickParse(path, data); ok {
+// parseText is Parse, Load and LoadIndexed's parse of the document text
+// of the file at path: plainParse, else the general path. data is nil or
+// the same bytes as text (else a copy is made when needed).
+func parseText(path, text string, data []byte) (*File, error) {
+	if f, ok := plainParse(path, text, data); ok {
 		return f, nil
+	}
+	if data == nil {
+		data = []byte(text)
 	}
 	return parseGeneral(path, data)
 }

@@ -12,8 +12,8 @@ import (
 	"github.com/pelletier/go-toml/v2/unstable"
 )
 
-// plainParse is the first of Parse's three paths, for the shape nearly
-// every configuration has (the one quickParse takes). It reads the file
+// plainParse is the first of Parse's two paths, for the shape nearly
+// every configuration has. It reads the file
 // once, line by line, checking every key and value as the general path
 // would, but builds nothing but an index of the profiles: a profile's
 // Values are built when File.Profile asks for it, host matching reads
@@ -27,10 +27,9 @@ import (
 //     integers and one-line lists of such strings;
 //
 // and hands any other key = value line (quoted key, escapes, multi-line
-// string or list, inline table) to go-toml's parser, as quickParse
-// reads it. It reports false for anything else, or anything the general
-// path reports (a test and a fuzz target compare them), and Parse then
-// tries quickParse and the general path.
+// string or list, inline table) to go-toml's parser. It reports false
+// for anything else, or anything the general path reports (a test and a
+// fuzz target compare them), and Parse then takes the general path.
 //
 // text is the document, which the File keeps; data is nil or the same
 // bytes, which go-toml's parser reads (else a copy is made when needed).
@@ -165,7 +164,7 @@ type plainScan struct {
 	val plainValue // the value just read
 
 	// Building.
-	keys  []quickKey
+	keys  []tableKey
 	items []string // the current list's strings
 }
 
@@ -520,8 +519,8 @@ func equal(x, c uint64) uint64 {
 	return (y - lsb) & ^y & msb
 }
 
-// delegated reads a key = value line with go-toml's parser, as quickParse
-// does, leaving s.i after the value.
+// delegated reads a key = value line with go-toml's parser, leaving s.i
+// after the value.
 func (s *plainScan) delegated() (key string, at int, ok bool) {
 	if s.data == nil {
 		s.data = []byte(s.text[s.base:s.stop])
@@ -551,7 +550,7 @@ func (s *plainScan) delegated() (key string, at int, ok bool) {
 func (s *plainScan) take(key string, at int) bool {
 	switch {
 	case s.building():
-		s.keys = append(s.keys, quickKey{name: keyString(key), value: s.val.any(s.items), src: s.at(at)})
+		s.keys = append(s.keys, tableKey{name: keyString(key), value: s.val.any(s.items), src: s.at(at)})
 		return true
 	case s.cur < 0:
 		return s.topLevel(key, at, &s.val)
@@ -622,7 +621,8 @@ func (s *plainScan) profileKey(key string, at int, v *plainValue) bool {
 }
 
 // maxOtherKeys bounds the keys of a profile that are not built in (x_
-// and plugin keys) plainParse reads; a profile of more goes to quickParse.
+// and plugin keys) plainParse reads; a profile of more goes to the
+// general path.
 const maxOtherKeys = 32
 
 // firstTime looks key up (a nil spec for a key Lookup does not know),
@@ -706,13 +706,57 @@ func validDuration(v *plainValue) bool {
 	return false
 }
 
+// tableKey is one key of a profile table, as read.
+type tableKey struct {
+	name  string
+	value any
+	src   Source
+}
+
+// keyName is the key b as a string, the built-in key's own string when
+// it is one, so that ten thousand profiles share their keys' names.
+func keyName(b []byte) string {
+	if i, ok := builtinIndex()[string(b)]; ok {
+		return Keys[i].Name
+	}
+	return string(b)
+}
+
+// keyString is keyName for a string key.
+func keyString(key string) string {
+	if i, ok := builtinIndex()[key]; ok {
+		return Keys[i].Name
+	}
+	return key
+}
+
+// fill checks keys, read from prof's table in order, and stores them in
+// prof as the general path does; false on a key written twice or any
+// key or value the general path reports.
+func (p *parser) fill(prof *Profile, keys []tableKey) bool {
+	prof.Values = make(map[string]string, len(keys))
+	prof.Sources = make(map[string]Source, len(keys))
+	open := false
+	for _, k := range keys {
+		if s, ok := k.value.(string); ok && k.name == "plugin" && strings.TrimSpace(s) != "" {
+			open = true
+		}
+	}
+	for _, k := range keys {
+		if _, dup := prof.Values[k.name]; dup || p.valueAt(prof, k.name, k.value, open, k.src) != nil {
+			return false
+		}
+	}
+	return true
+}
+
 // build builds profile i.
 func (x *plainIndex) build(path string, i int) (*Profile, bool) {
 	pp := x.profile(i)
 	s := newPlainScan(path, x.text, nil)
 	s.i, s.stop, s.base = int(pp.body), int(pp.end), int(pp.body)
 	s.line, s.counted = int(pp.line)-1, int(pp.at)
-	s.keys = make([]quickKey, 0, pp.keys)
+	s.keys = make([]tableKey, 0, pp.keys)
 	prof := &Profile{Name: pp.name, Source: Source{File: path, Line: int(pp.line), Column: s.at(int(pp.at)).Column}}
 	if !s.lines() || !s.fill(prof, s.keys) {
 		return nil, false

@@ -37,10 +37,10 @@ func LoadIndexed(path, snapshotDir string) (*File, error) {
 }
 
 // loadIndexed is LoadIndexed using snapshots for files of at least
-// minSize bytes.
+// minSize bytes; Load when snapshotDir is "".
 func loadIndexed(path, snapshotDir string, minSize int) (*File, error) {
-	if path == "" || snapshotDir == "" {
-		return Load(path)
+	if path == "" {
+		return &File{}, nil
 	}
 	text, fi, err := readTextInfo(path)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -49,30 +49,27 @@ func loadIndexed(path, snapshotDir string, minSize int) (*File, error) {
 	if err != nil {
 		return nil, &readError{err: err}
 	}
+	f, err := parseIndexed(path, snapshotDir, text, fi, minSize)
+	f.sawMode(fi)
+	return f, err
+}
+
+// parseIndexed is loadIndexed's parse of the text of the file at path,
+// which fi (nil when unknown) describes.
+func parseIndexed(path, snapshotDir, text string, fi fs.FileInfo, minSize int) (*File, error) {
 	id, ok := identityOf(fi)
-	if !ok || len(text) < minSize {
-		return parseText(path, text)
+	if snapshotDir == "" || !ok || len(text) < minSize {
+		return parseText(path, text, nil)
 	}
 	snap := snapshotPath(snapshotDir, path)
 	if f, ok := readSnapshot(snap, path, text, id); ok {
 		return f, nil
 	}
-	f, ok := plainParse(path, text, nil)
-	if !ok {
-		return parseRest(path, []byte(text))
-	}
-	if settled(id, time.Now()) {
+	f, err := parseText(path, text, nil)
+	if err == nil && f.plain != nil && settled(id, time.Now()) { // plainParse read it
 		writeSnapshot(snapshotDir, snap, encodeSnapshot(path, id, f))
 	}
-	return f, nil
-}
-
-// parseText is Parse for the text of the file at path.
-func parseText(path, text string) (*File, error) {
-	if f, ok := plainParse(path, text, nil); ok {
-		return f, nil
-	}
-	return parseRest(path, []byte(text))
+	return f, err
 }
 
 // snapshotMinSize is the size below which LoadIndexed does not use a

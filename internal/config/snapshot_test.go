@@ -44,7 +44,6 @@ func snapshotCorpus(t *testing.T) map[string]string {
 		}
 	}
 	add("plain/", plainCases)
-	add("quick/", quickCases)
 	for name, tc := range fastCases {
 		docs["fast/"+name] = tc.doc
 	}

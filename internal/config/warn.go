@@ -15,22 +15,36 @@ import (
 
 // LiteralSecretWarning returns a one-line warning when the file at path
 // holds a literal (not env:/file:) value for a secret-valued key and its
-// Unix mode lets group or others read it; otherwise "". The warning names
-// the file, profile and key, never the value. On Windows, where mode bits
-// do not describe access, it returns "".
+// Unix mode lets group or others read it; otherwise "". The mode is the
+// one Load or LoadIndexed saw when f was read from path, else stat's. The
+// warning names the file, profile and key, never the value. On Windows,
+// where mode bits do not describe access, it returns "".
 func LiteralSecretWarning(path string, f *File) string {
 	if path == "" || f == nil || runtime.GOOS == "windows" {
 		return ""
 	}
-	info, err := os.Stat(path)
-	if err != nil || info.Mode().Perm()&0o044 == 0 {
+	mode, ok := f.modeOf(path)
+	if !ok || mode.Perm()&0o044 == 0 {
 		return "" // the common case: no need to look at every profile
 	}
 	profile, key, n := f.literalSecrets()
 	if n == 0 {
 		return ""
 	}
-	return literalSecretMessage(path, info.Mode().Perm(), profile, key, n)
+	return literalSecretMessage(path, mode.Perm(), profile, key, n)
+}
+
+// modeOf is the mode of the file at path: the one the load of f saw when
+// f was read from path, else what stat says; false when stat fails.
+func (f *File) modeOf(path string) (fs.FileMode, bool) {
+	if f.modeSeen && f.Path == path {
+		return f.mode, true
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		return 0, false
+	}
+	return info.Mode(), true
 }
 
 // WarnedEnv is the environment variable through which the lean front tells

@@ -106,3 +106,41 @@ func TestWarnLiteralSecretOncePerCall(t *testing.T) {
 		}
 	})
 }
+
+// TestLiteralSecretWarningUsesLoadedMode checks that a File read by Load
+// or LoadIndexed is judged by the mode the load saw, without another
+// stat, and a File built otherwise by the file's mode now.
+func TestLiteralSecretWarningUsesLoadedMode(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS == "windows" {
+		t.Skip("mode bits do not describe access on Windows")
+	}
+	doc := "[profiles.a]\npassword = \"hunter2\"\n"
+	path := writeFile(t, doc)
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	indexed, err := LoadIndexed(path, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	parsed, err := Parse(path, []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for name, f := range map[string]*File{"Load": loaded, "LoadIndexed": indexed} {
+		if LiteralSecretWarning(path, f) == "" {
+			t.Errorf("%s: no warning for the mode 0644 the load saw", name)
+		}
+	}
+	if w := LiteralSecretWarning(path, parsed); w != "" {
+		t.Errorf("Parse: warning %q for a file now mode 0600", w)
+	}
+}
