@@ -90,12 +90,12 @@ func (t *call) ask(ctx context.Context, state []byte, forbid string) (tok *Token
 	}
 	if ia == nil {
 		tok, err = t.c.g.GetToken(ctx, req)
-		tok, err = presentableOr(tok, err, req.Provider)
+		tok, err = presentableOr(tok, err, sourceName(t.req))
 		return tok, false, err
 	}
 	tok, err = t.c.g.GetToken(WithInteraction(ctx, ia), req)
 	_ = ia.Close()
-	tok, err = presentableOr(tok, err, req.Provider)
+	tok, err = presentableOr(tok, err, sourceName(t.req))
 	return tok, ia.Asked(), err
 }
 
