@@ -90,12 +90,12 @@ func (t *call) ask(ctx context.Context, state []byte, forbid string) (tok *Token
 	}
 	if ia == nil {
 		tok, err = t.c.g.GetToken(ctx, req)
-		tok, err = presentableOr(tok, err, req.Provider)
+		tok, err = presentableOr(tok, err, sourceName(t.req))
 		return tok, false, err
 	}
 	tok, err = t.c.g.GetToken(WithInteraction(ctx, ia), req)
 	_ = ia.Close()
-	tok, err = presentableOr(tok, err, req.Provider)
+	tok, err = presentableOr(tok, err, sourceName(t.req))
 	return tok, ia.Asked(), err
 }
 
@@ -107,7 +107,7 @@ func (t *call) getterRequest(state []byte) (*Request, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, k := range HostKeys {
+	for _, k := range hostKeys {
 		delete(cfg, k)
 	}
 	if t.mode == modeLogin && cfg["prompt"] == "" {
@@ -118,9 +118,11 @@ func (t *call) getterRequest(state []byte) (*Request, error) {
 	return &r, nil
 }
 
-// HostKeys are profile keys for the host alone: the Cache never sends
-// them to the getter.
-var HostKeys = []string{"plugin", "plugin_sha256", "hosts", "git_username", "docker_username", "acr_exchange", "use_id_token"}
+// hostKeys are profile keys for the host alone: the Cache never sends
+// them to the getter. They are a subset of keyspec.Host, not all of it:
+// provider, timeout, cloud, preset and revocation_url still reach the
+// getter (endpoint.Resolve reads revocation_url, which discovery fills).
+var hostKeys = []string{"plugin", "plugin_sha256", "hosts", "git_username", "docker_username", "acr_exchange", "use_id_token"}
 
 // keep stores the token and its state under t's keys; after a sign-in
 // (signedIn) without a refresh token, stored state is dropped.

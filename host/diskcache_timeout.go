@@ -41,7 +41,7 @@ func (c *Cache) callTimeout(req *Request, m mode) (time.Duration, error) {
 		return c.opts.Timeout, nil
 	}
 	if v := req.Config["timeout"]; v != "" {
-		d, err := ParseTimeout(v)
+		d, err := parseTimeout(v)
 		if err != nil {
 			return 0, plugin.Configf("profile %q: key timeout: %q is not a duration such as 30s or 2m", c.opts.Profile, v)
 		}
@@ -53,9 +53,9 @@ func (c *Cache) callTimeout(req *Request, m mode) (time.Duration, error) {
 	return DefaultTimeout, nil
 }
 
-// ParseTimeout reads a timeout: a Go duration ("45s", "2m"), or a bare
+// parseTimeout reads a timeout: a Go duration ("45s", "2m"), or a bare
 // number of seconds. It must be positive.
-func ParseTimeout(v string) (time.Duration, error) {
+func parseTimeout(v string) (time.Duration, error) {
 	d, err := time.ParseDuration(v)
 	if err != nil {
 		n, nerr := strconv.ParseUint(v, 10, 32)

@@ -63,3 +63,17 @@ func TestCacheRefusesTokensItCannotPresent(t *testing.T) {
 		t.Fatalf("GetToken = %v, %v; want the token as Bearer", got, err)
 	}
 }
+
+// TestCacheRefusalNamesThePlugin: when the request names a plugin, the
+// refusal names the plugin by its base name, as the plugin's author
+// knows it, rather than the provider.
+func TestCacheRefusalNamesThePlugin(t *testing.T) {
+	t.Parallel()
+	g := &fixedGetter{tok: Token{AccessToken: plugin.NewSecret("abc"), TokenType: "mac", ExpiresAt: time.Now().Add(time.Hour)}}
+	req := ccRequest()
+	req.Config["plugin"] = "/opt/plugins/keyfob-plugin-acme"
+	_, err := newTestCache(t, cacheDir(t), g, CacheOptions{}).GetToken(t.Context(), req)
+	if !errors.Is(err, plugin.ErrUnavailable) || !strings.Contains(err.Error(), "plugin keyfob-plugin-acme: ") {
+		t.Fatalf("GetToken error = %v; want an unavailable error naming plugin keyfob-plugin-acme", err)
+	}
+}

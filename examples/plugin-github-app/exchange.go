@@ -125,8 +125,8 @@ func (x *exchange) token(host string, body []byte) (*plugin.Token, error) {
 		return nil, plugin.Errorf(plugin.ErrUnavailable, "%s: the answer holds no token and expiry", host)
 	}
 	// A token with CR/LF would put a second header into `keyfob token -o
-	// header`; refuse it here, naming the server (the plugin SDK's
-	// registry refuses it too, without the host).
+	// header`; refuse it here, naming the server (the host refuses it too,
+	// naming only the plugin).
 	if bearercheck.CheckToken(tr.Token) != nil {
 		return nil, plugin.Errorf(plugin.ErrUnavailable, "%s: the token has characters a bearer token may not have", host)
 	}

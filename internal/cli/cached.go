@@ -9,7 +9,6 @@ import (
 	"github.com/keyfob/keyfob/host"
 	"github.com/keyfob/keyfob/internal/config"
 	"github.com/keyfob/keyfob/plugin"
-	"github.com/keyfob/keyfob/plugin/providers/all"
 )
 
 // getCachedToken answers from the cache, or gets a token and stores it,
@@ -81,10 +80,10 @@ func (s callInteraction) Asked() bool { return s.wasAsked() }
 // Close ends the interaction.
 func (s callInteraction) Close() error { s.close(); return nil }
 
-// builtinInfo describes the built-in providers, from their registry.
+// builtinInfo describes the built-in providers, from builtinRegistry.
 var builtinInfo = sync.OnceValue(func() map[string]plugin.ProviderInfo {
 	out := map[string]plugin.ProviderInfo{}
-	for _, info := range all.Registry().Providers() {
+	for _, info := range builtinRegistry().Providers() {
 		out[info.Name] = info
 	}
 	return out

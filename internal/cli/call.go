@@ -2,13 +2,11 @@ package cli
 
 import (
 	"context"
-	"path/filepath"
 	"sync"
 
 	"github.com/keyfob/keyfob/host"
 	"github.com/keyfob/keyfob/host/discovery"
 	"github.com/keyfob/keyfob/plugin"
-	"github.com/keyfob/keyfob/plugin/bearer"
 	"github.com/keyfob/keyfob/plugin/providers/all"
 	"github.com/keyfob/keyfob/plugin/providers/azurecli"
 )
@@ -28,8 +26,8 @@ type launcher struct {
 	p   *profile
 }
 
-// GetToken fills in discovered endpoints for keyfob's own providers,
-// asks the provider and checks what it gave.
+// GetToken fills in discovered endpoints for keyfob's own providers and
+// asks the provider; host.Cache checks what it gave.
 func (l *launcher) GetToken(ctx context.Context, req *host.Request) (*host.Token, error) {
 	e := l.env
 	if l.p.Values["plugin"] == "" { // keyfob's own providers: discovery from the host's cache
@@ -46,16 +44,10 @@ func (l *launcher) GetToken(ctx context.Context, req *host.Request) (*host.Token
 		return nil, err
 	}
 	logger := newLogger(e.Stderr, e.Getenv("KEYFOB_LOG"))
-	var tok *host.Token
 	if inProcess {
-		tok, err = host.InProcess(builtinRegistry(), host.InProcessOptions{Logger: logger}).GetToken(ctx, req)
-	} else {
-		tok, err = launchAndAsk(ctx, req, host.Options{Path: path, SHA256: l.p.Values["plugin_sha256"], Logger: logger})
+		return host.InProcess(builtinRegistry(), host.InProcessOptions{Logger: logger}).GetToken(ctx, req)
 	}
-	if err != nil {
-		return nil, err
-	}
-	return presentable(path, tok)
+	return launchAndAsk(ctx, req, host.Options{Path: path, SHA256: l.p.Values["plugin_sha256"], Logger: logger})
 }
 
 // launchAndAsk launches the plugin, asks it once and stops it.
@@ -85,24 +77,6 @@ func (e *Env) inProcess(values map[string]string) (bool, error) {
 		return false, plugin.Configf("%s=%q: want process or auto", pluginModeEnv, mode)
 	}
 	return values["plugin"] == "" && values["plugin_sha256"] == "" && values["provider"] != azurecli.Name, nil
-}
-
-// presentable refuses a token keyfob cannot present safely (plugin/bearer):
-// one with characters a bearer token may not have, which would put a
-// second header line into `keyfob token -o header`, or a token type other
-// than bearer. keyfob's own providers check at receipt; this holds every
-// plugin, a third party's included, to the same rule before anything is
-// printed or cached. An accepted type is spelled "Bearer".
-func presentable(path string, tok *host.Token) (*host.Token, error) {
-	if err := bearer.CheckToken(tok.AccessToken.Reveal()); err != nil {
-		return nil, plugin.Errorf(plugin.ErrUnavailable, "plugin %s: %v", filepath.Base(path), err)
-	}
-	typ, err := bearer.CheckType(tok.TokenType)
-	if err != nil {
-		return nil, plugin.Errorf(plugin.ErrUnavailable, "plugin %s: %v", filepath.Base(path), err)
-	}
-	tok.TokenType = typ
-	return tok, nil
 }
 
 // lookupEnv adapts Getenv to os.LookupEnv's form; an empty value counts

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"net/http"
 
 	"github.com/keyfob/keyfob/host"
 	"github.com/keyfob/keyfob/plugin"
@@ -38,39 +37,18 @@ func (e *Env) revokeRefreshToken(ctx context.Context, p *profile, state []byte) 
 	return true, c.Revoke(ctx, ep.Revocation, plugin.NewSecret(rt), oauth.HintRefreshToken)
 }
 
-// revocationClient builds the profile's token client (its client
-// authentication, whose assertion audience stays the token endpoint, and
-// its TLS settings) and resolves its endpoints, the revocation_url key
-// winning over discovery.
+// revocationClient builds the profile's token client (grant.NewClient:
+// its client authentication, whose assertion audience stays the token
+// endpoint, and its TLS settings) and resolves its endpoints, the
+// revocation_url key winning over discovery; errNoRevocation when there
+// is no revocation endpoint.
 func revocationClient(ctx context.Context, cfg plugin.Config) (*oauth.Client, endpoint.Endpoints, error) {
-	auth, err := oauth.AuthFromConfig(cfg)
-	if err != nil {
-		return nil, endpoint.Endpoints{}, err
-	}
-	hc, err := oauth.HTTPClientFromConfig(cfg)
-	if err != nil {
-		return nil, endpoint.Endpoints{}, err
-	}
-	ep, err := revocationEndpoints(ctx, cfg, hc)
+	c, ep, err := grant.NewClient(ctx, cfg)
 	if err != nil {
 		return nil, ep, err
 	}
-	c := &oauth.Client{TokenURL: ep.Token, ClientID: cfg.String("client_id"), Auth: auth, Issuer: ep.Issuer, HTTPClient: hc}
-	return c, ep, nil
-}
-
-// revocationEndpoints resolves the profile's endpoints, the revocation_url
-// key winning over discovery.
-func revocationEndpoints(ctx context.Context, cfg plugin.Config, hc *http.Client) (endpoint.Endpoints, error) {
-	ep, err := endpoint.Resolve(ctx, cfg, hc)
-	if err != nil {
-		return ep, err
-	}
-	if u := cfg.String("revocation_url"); u != "" {
-		ep.Revocation = u
-	}
 	if ep.Revocation == "" {
-		return ep, errNoRevocation
+		return nil, ep, errNoRevocation
 	}
-	return ep, nil
+	return c, ep, nil
 }

@@ -60,18 +60,7 @@ func NewSetupOptionalClient(ctx context.Context, req *plugin.Request) (*Setup, e
 
 // newSetup is NewSetup without the client_id check.
 func newSetup(ctx context.Context, req *plugin.Request) (*Setup, error) {
-	cfg := req.Config
-	// Client authentication first: a bad certificate is reported before
-	// any request, OpenID discovery included.
-	auth, err := oauth.AuthFromConfig(cfg)
-	if err != nil {
-		return nil, err
-	}
-	hc, err := oauth.HTTPClientFromConfig(cfg)
-	if err != nil {
-		return nil, err
-	}
-	ep, err := endpoint.Resolve(ctx, cfg, hc)
+	c, ep, err := NewClient(ctx, req.Config)
 	if err != nil {
 		return nil, err
 	}
@@ -83,9 +72,30 @@ func newSetup(ctx context.Context, req *plugin.Request) (*Setup, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &oauth.Client{TokenURL: ep.Token, ClientID: cfg.String("client_id"), Auth: auth, Issuer: ep.Issuer,
-		HTTPClient: hc, Logger: req.Logger}
+	c.Logger = req.Logger
 	return &Setup{Client: c, Endpoints: ep, Scopes: scopes, Resource: resource, Claims: claims}, nil
+}
+
+// NewClient builds the profile's token client from cfg (client_id, its
+// client authentication, ca_file) and resolves its endpoints
+// (endpoint.Resolve). The client has no Logger.
+func NewClient(ctx context.Context, cfg plugin.Config) (*oauth.Client, endpoint.Endpoints, error) {
+	// Client authentication first: a bad certificate is reported before
+	// any request, OpenID discovery included.
+	auth, err := oauth.AuthFromConfig(cfg)
+	if err != nil {
+		return nil, endpoint.Endpoints{}, err
+	}
+	hc, err := oauth.HTTPClientFromConfig(cfg)
+	if err != nil {
+		return nil, endpoint.Endpoints{}, err
+	}
+	ep, err := endpoint.Resolve(ctx, cfg, hc)
+	if err != nil {
+		return nil, ep, err
+	}
+	c := &oauth.Client{TokenURL: ep.Token, ClientID: cfg.String("client_id"), Auth: auth, Issuer: ep.Issuer, HTTPClient: hc}
+	return c, ep, nil
 }
 
 // requested returns what to ask the server for. Entra (ep.IsEntra) takes a

@@ -120,15 +120,8 @@ func endpointHost(endpoint string) (string, error) {
 
 // attempt sends the request once and interprets the answer.
 func (c *Client) attempt(ctx context.Context, host string, form url.Values, n int) (*TokenResponse, error) {
-	req, err := c.newRequest(ctx, c.TokenURL, form)
+	resp, err := c.send(ctx, c.TokenURL, host, form, n)
 	if err != nil {
-		return nil, err
-	}
-	c.log().Debug("token request", "host", host, "attempt", n)
-	resp, err := c.httpClient().Do(req)
-	if err != nil {
-		err = transportError(ctx, host, err)
-		c.logFailure(host, n, err)
 		return nil, err
 	}
 	defer func() { _ = resp.Body.Close() }()

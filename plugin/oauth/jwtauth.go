@@ -38,8 +38,9 @@ func (a JWTAssertion) Apply(ctx context.Context, req *AuthRequest) error {
 	return setAssertion(req, s)
 }
 
-// maxAssertionFileSize bounds a federated token file: a JWT, far below it.
-const maxAssertionFileSize = 64 << 10
+// MaxAssertionFileSize bounds a federated token file (FileAssertion): a
+// JWT, far below it.
+const MaxAssertionFileSize = 64 << 10
 
 // FileAssertion is a JWTAssertion read from path on every attempt, as a
 // federated token file (Kubernetes' projected service-account token,
@@ -47,7 +48,7 @@ const maxAssertionFileSize = 64 << 10
 // white space is dropped. Errors name the file, never its content.
 func FileAssertion(path string) JWTAssertion {
 	return JWTAssertion{Get: func(context.Context, string) (plugin.Secret, error) {
-		b, err := secretref.ReadFile(path, maxAssertionFileSize)
+		b, err := secretref.ReadFile(path, MaxAssertionFileSize)
 		if err != nil {
 			return plugin.Secret{}, plugin.Configf("key %s: %v", KeyAssertionFile, err)
 		}

@@ -76,24 +76,21 @@ func (c *Client) revokeOnce(ctx context.Context, endpoint, host string, form url
 	return nil
 }
 
-// revocationAnswer judges a revocation endpoint's answer: 2xx is done, a
-// redirect is a configuration error, anything else the server's error.
+// revocationAnswer judges a revocation endpoint's answer: 2xx is done,
+// whatever its body; a redirect is a configuration error; anything else
+// is the server's error, read as readAnswer does, an
+// unsupported_token_type wrapped with ErrUnsupportedTokenType.
 func (c *Client) revocationAnswer(ctx context.Context, host string, resp *http.Response) error {
-	status := resp.StatusCode
-	switch {
-	case status/100 == 2:
+	switch status := resp.StatusCode; status / 100 {
+	case 2:
 		return nil
-	case status/100 == 3:
+	case 3:
 		return plugin.Configf("%s: revocation endpoint answered HTTP %d, a redirect, which is not followed; check the revocation URL", host, status)
 	}
-	body, err := readBody(resp.Body)
-	if err != nil {
-		return bodyError(ctx, host, err)
-	}
-	oe := parseErrorResponse(body, status)
-	_ = c.annotate(oe, host, resp.Header)
-	if oe.Code == "unsupported_token_type" {
+	_, err := c.readAnswer(ctx, host, resp)
+	var oe *plugin.OAuthError
+	if errors.As(err, &oe) && oe.Code == "unsupported_token_type" {
 		return &unsupportedTypeError{oe: oe}
 	}
-	return oe
+	return err
 }

@@ -4,9 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strings"
-
-	"github.com/keyfob/keyfob/plugin/secretref"
 
 	"github.com/keyfob/keyfob/plugin"
 	"github.com/keyfob/keyfob/plugin/oauth"
@@ -37,9 +34,6 @@ const (
 	SourceGitHub         = "github"
 	SourceAzurePipelines = "azure_pipelines"
 )
-
-// maxAssertionSize caps a federated token file; real ones are a few KiB.
-const maxAssertionSize = 64 << 10
 
 // sourceFromConfig picks and builds the assertion source. tokenURL is the
 // Entra token endpoint, whose cloud decides GitHub's default audience.
@@ -85,18 +79,10 @@ type fileSource struct {
 	path string
 }
 
-// assertion reads and trims the file. Errors name the file, never its
-// content.
-func (s fileSource) assertion(context.Context) (plugin.Secret, error) {
-	b, err := secretref.ReadFile(s.path, maxAssertionSize)
-	if err != nil {
-		return plugin.Secret{}, plugin.Configf("key %s: %v", KeyAssertionFile, err)
-	}
-	jwt := strings.TrimSpace(string(b))
-	if jwt == "" {
-		return plugin.Secret{}, plugin.Configf("key %s: %s is empty", KeyAssertionFile, s.path)
-	}
-	return plugin.NewSecret(jwt), nil
+// assertion reads and trims the file, as oauth.FileAssertion does.
+// Errors name the file, never its content.
+func (s fileSource) assertion(ctx context.Context) (plugin.Secret, error) {
+	return oauth.FileAssertion(s.path).Get(ctx, "")
 }
 
 // requestEndpoint reads and checks the OIDC request URL and its bearer

@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/keyfob/keyfob/internal/config"
 	"github.com/keyfob/keyfob/plugin"
+	"github.com/keyfob/keyfob/plugin/oauth"
 )
 
 const (
@@ -291,7 +292,7 @@ func TestConfigErrors(t *testing.T) {
 	dir := t.TempDir()
 	file := writeFile(t, dir, "token", "jwt")
 	empty := writeFile(t, dir, "empty", " \n")
-	huge := writeFile(t, dir, "huge", strings.Repeat("x", maxAssertionSize+1))
+	huge := writeFile(t, dir, "huge", strings.Repeat("x", oauth.MaxAssertionFileSize+1))
 	good := plugin.Config{"client_id": appID, "authority": "https://login.microsoftonline.com/" + tenant, "scopes": scope, KeyAssertionFile: file}
 	with := func(kv ...string) plugin.Config {
 		c := plugin.Config{}
