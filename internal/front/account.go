@@ -19,11 +19,11 @@ const accountValue = "\x00account"
 // file is read without a lock (it is replaced atomically). ok is false,
 // to decline, when several accounts are signed in and none is bound: the
 // engine then explains.
-func withAccount(env Env, name string, values map[string]string) (map[string]string, bool) {
+func withAccount(r *runState, name string, values map[string]string) (map[string]string, bool) {
 	if values["username"] != "" || values["login_hint"] != "" {
 		return values, true
 	}
-	a, err := accountsOf(env, values)
+	a, err := accountsOf(r, values)
 	if err != nil {
 		return nil, false
 	}
@@ -40,14 +40,10 @@ func withAccount(env Env, name string, values map[string]string) (map[string]str
 }
 
 // accountsOf reads the accounts signed in for the profile's client.
-func accountsOf(env Env, values map[string]string) (*cache.Accounts, error) {
-	dir, err := cache.Dir(env.Getenv)
-	if err != nil {
-		return nil, err
-	}
-	c, err := cache.Open(dir, cache.Options{})
-	if err != nil {
-		return nil, err
+func accountsOf(r *runState, values map[string]string) (*cache.Accounts, error) {
+	c, ok := r.cache()
+	if !ok {
+		return nil, r.storeErr
 	}
 	return c.GetAccounts(tokenkey.State(tokenkey.Request{Values: values}))
 }

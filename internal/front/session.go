@@ -16,12 +16,12 @@ import (
 // serveProtocol answers a host protocol's request from the cache, through
 // a cacheSession; it declines (false) when the protocol hands off or the
 // command line has anything the front does not handle.
-func serveProtocol(env Env, p protocol.Protocol, args []string) (int, bool) {
+func serveProtocol(r *runState, p protocol.Protocol, args []string) (int, bool) {
 	a, ok := parseHostArgs(args)
 	if h := p.Help(); !ok || len(a.positional) < h.MinArgs || len(a.positional) > h.MaxArgs {
 		return 0, false
 	}
-	return frontExit(env, p.Serve(context.Background(), &cacheSession{env: env, args: a}, a.positional))
+	return frontExit(r.Env, p.Serve(context.Background(), &cacheSession{env: r, args: a}, a.positional))
 }
 
 // frontExit is the front's answer for what Serve returned: decline for a
@@ -50,7 +50,7 @@ func frontExit(env Env, err error) (int, bool) {
 // cacheSession is the front's protocol.Session: it answers from the
 // cache and returns protocol.ErrHandOff for everything else.
 type cacheSession struct {
-	env  Env
+	env  *runState
 	args hostArgs
 }
 
@@ -181,7 +181,7 @@ func (*cacheSession) ErrorCode(error) string { return "internal" }
 // engine does (cli's hostProfile): nothing is true when no profile serves
 // r (after saying why on stderr if a selected one refuses); ok is false
 // to decline.
-func hostProfile(env Env, flagProfile string, r protocol.Request) (values map[string]string, nothing, ok bool) {
+func hostProfile(env *runState, flagProfile string, r protocol.Request) (values map[string]string, nothing, ok bool) {
 	f, ok := loadConfig(env)
 	if !ok {
 		return nil, false, false
