@@ -109,11 +109,11 @@ type tokenRequest struct {
 
 // serveToken answers a token request from the cache.
 func serveToken(r *runState, t tokenRequest) (int, bool) {
-	values, ok := profileValues(r, t.profile)
+	name, values, ok := profileValues(r, t.profile)
 	if !ok {
 		return 0, false
 	}
-	e, ok := lookup(r, tokenkey.Request{Values: values, Scopes: t.scopes}, t.minValidity)
+	e, ok := lookup(r, name, tokenkey.Request{Values: values, Scopes: t.scopes}, t.minValidity)
 	if !ok {
 		return 0, false
 	}
@@ -124,17 +124,19 @@ func serveToken(r *runState, t tokenRequest) (int, bool) {
 	return 0, true
 }
 
-// profileValues loads the selected profile the way the engine does.
-func profileValues(r *runState, name string) (map[string]string, bool) {
+// profileValues loads the selected profile the way the engine does, and
+// returns its name and values.
+func profileValues(r *runState, name string) (string, map[string]string, bool) {
 	f, ok := loadConfig(r)
 	if !ok {
-		return nil, false
+		return "", nil, false
 	}
 	name, err := config.SelectProfile(name, r.Getenv, f)
 	if err != nil {
-		return nil, false
+		return "", nil, false
 	}
-	return expanded(r, f, name)
+	values, ok := expanded(r, f, name)
+	return name, values, ok
 }
 
 // loadConfig reads the configuration file and warns, as the engine does,
@@ -161,30 +163,31 @@ func expanded(r *runState, f *config.File, name string) (map[string]string, bool
 	if err != nil || values["provider"] == "" {
 		return nil, false
 	}
-	return withAccount(r, name, values)
+	return values, true
 }
 
-// lookup returns a cached entry for req valid for minValidity and not
-// due for its early refresh.
-func lookup(r *runState, req tokenkey.Request, minValidity time.Duration) (*cache.Entry, bool) {
-	return lookupKey(r, req, accessKey, fixed(minValidity))
+// lookup returns a cached entry for profile name's req valid for
+// minValidity and not due for its early refresh.
+func lookup(r *runState, name string, req tokenkey.Request, minValidity time.Duration) (*cache.Entry, bool) {
+	return lookupKey(r, name, req, accessKey, fixed(minValidity))
 }
 
 // accessKey is the key of a request's access token, as the engine's.
 func accessKey(req tokenkey.Request) string { return tokenkey.Access(req, config.IsSecret) }
 
-// lookupKey returns the entry under the key keyOf derives from req, its
-// credential fingerprinted as the engine does, if it is valid for the
-// minimum validity minValidity gives for it and not due for its early
-// refresh. It declines (false) on every doubt: a secret reference that
-// does not resolve or a key file that cannot be read (the engine then
-// reports it, exit 2), no salt yet, a negative minimum validity.
-func lookupKey(r *runState, req tokenkey.Request, keyOf func(tokenkey.Request) string, minValidity func(*cache.Entry) time.Duration) (*cache.Entry, bool) {
+// lookupKey returns the entry under the key keyOf derives from profile
+// name's req, bound to its account and its credential fingerprinted as
+// the engine does, if it is valid for the minimum validity minValidity
+// gives for it and not due for its early refresh. It declines (false) on
+// every doubt: a secret reference that does not resolve or a key file
+// that cannot be read (the engine then reports it, exit 2), no salt yet,
+// several accounts and none bound, a negative minimum validity.
+func lookupKey(r *runState, name string, req tokenkey.Request, keyOf func(tokenkey.Request) string, minValidity func(*cache.Entry) time.Duration) (*cache.Entry, bool) {
 	c, ok := r.cache()
 	if !ok {
 		return nil, false
 	}
-	req, ok = keyed(r, c, boundRequest(req))
+	req, ok = keyed(r, c, name, req)
 	if !ok {
 		return nil, false
 	}
@@ -199,12 +202,16 @@ func lookupKey(r *runState, req tokenkey.Request, keyOf func(tokenkey.Request) s
 	return e, true
 }
 
-// keyed sets req's credential fingerprints under the cache's salt; false
-// when there is no salt yet (so no keyed entry) or a reference or key
-// file cannot be read.
-func keyed(r *runState, c *cache.Cache, req tokenkey.Request) (tokenkey.Request, bool) {
+// keyed sets the account profile name's req is bound to and its
+// credential fingerprints under the cache's salt; false when there is no
+// salt yet (so no keyed entry), the account is in doubt, or a reference
+// or key file cannot be read.
+func keyed(r *runState, c *cache.Cache, name string, req tokenkey.Request) (tokenkey.Request, bool) {
 	salt, ok, err := c.ExistingSalt()
 	if !ok || err != nil {
+		return req, false
+	}
+	if req.Account, ok = boundAccount(c, name, req.Values); !ok {
 		return req, false
 	}
 	req, err = tokenkey.Keyed(req, salt, config.IsSecret, lookupEnv(r.Getenv))
