@@ -12,10 +12,10 @@ import (
 // false, to decline, when the file cannot be read or several accounts are
 // signed in and none is bound: the engine then explains.
 func boundAccount(c *cache.Cache, name string, values map[string]string) (id string, ok bool) {
-	if values["username"] != "" || values["login_hint"] != "" {
+	if tokenkey.NamesAccount(values) {
 		return "", true
 	}
-	a, err := c.GetAccounts(tokenkey.State(tokenkey.Request{Values: values}))
+	a, err := c.GetAccounts(tokenkey.AccountScope(values))
 	if err != nil {
 		return "", false
 	}
