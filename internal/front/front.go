@@ -105,6 +105,9 @@ type tokenRequest struct {
 	format      output.Format
 	scopes      []string
 	minValidity time.Duration
+	// timeout is --timeout: a host protocol's wait for its request on
+	// stdin (hostArgs); keyfob token makes none.
+	timeout time.Duration
 }
 
 // serveToken answers a token request from the cache.
