@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/keyfob/keyfob/host/cache"
 	"github.com/keyfob/keyfob/host/cache/tokenkey"
 	"github.com/keyfob/keyfob/host/protocol"
 	"github.com/keyfob/keyfob/internal/hostselect"
+	"github.com/keyfob/keyfob/plugin/errdefs"
 )
 
 // serveProtocol answers a host protocol's request from the cache, through
@@ -43,7 +43,7 @@ func frontExit(env Env, err error) (int, bool) {
 	case errors.As(err, &ex):
 		return ex.Code, true
 	}
-	_, _ = io.WriteString(env.Stderr, "keyfob: "+strings.Join(strings.Fields(err.Error()), " ")+"\n")
+	_, _ = io.WriteString(env.Stderr, "keyfob: "+errdefs.OneLine(err.Error())+"\n")
 	return 1, true
 }
 
