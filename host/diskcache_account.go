@@ -18,28 +18,15 @@ import (
 // which is only ever held for a read and a write.
 const accountsLockTimeout = 10 * time.Second
 
-// namesAccount reports whether a profile names its account itself; such
-// a profile is never bound.
-func namesAccount(values map[string]string) bool {
-	return values["username"] != "" || values["login_hint"] != ""
-}
-
-// accountScope is the key of the accounts signed in for the profile's
-// client at its server: the refresh-state key of a request naming no
-// account.
-func accountScope(values map[string]string) string {
-	return tokenkey.State(tokenkey.Request{Values: values})
-}
-
 // boundAccount is the account the profile uses when it names none: the
 // one a sign-in bound it to, else the only one signed in for its client,
 // else "". With several signed in and no binding it needs a sign-in
 // (exit 4) instead of guessing; SignIn and SignOut go on unbound.
 func (t *call) boundAccount() (string, error) {
-	if namesAccount(t.values) {
+	if tokenkey.NamesAccount(t.values) {
 		return "", nil
 	}
-	a, err := t.disk.GetAccounts(accountScope(t.values))
+	a, err := t.disk.GetAccounts(tokenkey.AccountScope(t.values))
 	if err != nil {
 		t.c.warn("ignoring the accounts file", err)
 		return "", nil
@@ -60,13 +47,13 @@ func (t *call) boundAccount() (string, error) {
 // token that names none, changes nothing.
 func (t *call) bindSignIn(ctx context.Context, tok *Token) *call {
 	s := cache.AccountOf(tok.IDToken.Reveal(), tok.Account)
-	if namesAccount(t.values) || s.ID == "" {
+	if tokenkey.NamesAccount(t.values) || s.ID == "" {
 		return t
 	}
 	s.At = t.c.opts.Now()
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), accountsLockTimeout)
 	defer cancel()
-	err := t.disk.UpdateAccounts(ctx, accountScope(t.values), func(a *cache.Accounts) {
+	err := t.disk.UpdateAccounts(ctx, tokenkey.AccountScope(t.values), func(a *cache.Accounts) {
 		a.Client, a.Server = t.values["client_id"], serverOf(t.values)
 		a.Bind(t.c.opts.Profile, s)
 	})
@@ -89,14 +76,14 @@ func (t *call) bindSignIn(ctx context.Context, tok *Token) *call {
 // waited for bound it to another one than it looked for; nil when
 // nothing changed, and always for SignIn, which signs in anyway.
 func (t *call) rebound() (*call, error) {
-	if t.mode == modeLogin || namesAccount(t.values) {
+	if t.mode == modeLogin || tokenkey.NamesAccount(t.values) {
 		return nil, nil
 	}
-	now, err := t.again()
-	if err != nil || now.kreq.Account == t.kreq.Account {
+	id, err := t.boundAccount()
+	if err != nil || id == t.kreq.Account {
 		return nil, err
 	}
-	return now, nil
+	return t.again()
 }
 
 // fetchOr is fetch, or err when there is one.
@@ -112,10 +99,10 @@ func (t *call) fetchOr(ctx context.Context, err error) (*cache.Entry, error) {
 // Other profiles bound to that account stay bound: their next sign-in
 // rebinds them.
 func (t *call) forgetAccount(ctx context.Context) error {
-	if namesAccount(t.values) {
+	if tokenkey.NamesAccount(t.values) {
 		return nil
 	}
-	err := t.disk.UpdateAccounts(ctx, accountScope(t.values), func(a *cache.Accounts) {
+	err := t.disk.UpdateAccounts(ctx, tokenkey.AccountScope(t.values), func(a *cache.Accounts) {
 		a.Unbind(t.c.opts.Profile)
 		if t.kreq.Account != "" {
 			a.Forget(t.kreq.Account)

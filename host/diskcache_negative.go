@@ -3,12 +3,11 @@ package host
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"time"
-	"unicode"
 
 	"github.com/keyfob/keyfob/host/cache"
 	"github.com/keyfob/keyfob/plugin"
+	"github.com/keyfob/keyfob/plugin/errdefs"
 )
 
 // Negative-cache lifetimes (CONTRACT §7): long enough to absorb a burst
@@ -104,12 +103,4 @@ func (e needPerson) Error() string { return string(e) }
 func (e needPerson) Unwrap() error { return plugin.ErrInteractionRequired }
 
 // oneLine collapses s, control characters dropped, onto one line.
-func oneLine(s string) string { return strings.Join(strings.Fields(strings.Map(dropControl, s)), " ") }
-
-// dropControl drops control characters other than whitespace.
-func dropControl(r rune) rune {
-	if unicode.IsControl(r) && !unicode.IsSpace(r) {
-		return -1
-	}
-	return r
-}
+func oneLine(s string) string { return errdefs.OneLine(s) }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/keyfob/keyfob/plugin/errdefs"
 )
@@ -154,17 +153,7 @@ func (e *OAuthError) Retryable() bool {
 // oneLine collapses whitespace so a message stays on one line, and drops
 // other control characters: a server's text must not move the cursor or
 // recolour the user's terminal.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(strings.Map(dropControl, s)), " ")
-}
-
-// dropControl maps control characters other than whitespace to nothing.
-func dropControl(r rune) rune {
-	if unicode.IsControl(r) && !unicode.IsSpace(r) {
-		return -1
-	}
-	return r
-}
+func oneLine(s string) string { return errdefs.OneLine(s) }
 
 // Errorf returns an error of kind — one of ErrConfig, ErrRefused,
 // ErrInteractionRequired or ErrUnavailable — with a formatted one-line

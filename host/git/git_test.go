@@ -108,22 +108,6 @@ func TestURL(t *testing.T) {
 	}
 }
 
-func TestComplete(t *testing.T) {
-	t.Parallel()
-	for in, want := range map[string]bool{
-		"":                         false,
-		"protocol=https\n":         false,
-		"protocol=https\n\n":       true,
-		"protocol=https\r\n\r\n":   true,
-		"\n":                       true,
-		"protocol=https\nhost=h\n": false,
-	} {
-		if got := Complete([]byte(in)); got != want {
-			t.Errorf("Complete(%q) = %v, want %v", in, got, want)
-		}
-	}
-}
-
 var expiry = time.Date(2026, 11, 22, 10, 55, 0, 0, time.UTC)
 
 // TestGolden renders each answer of the protocol: success in both forms,

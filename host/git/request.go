@@ -2,7 +2,6 @@ package git
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -128,12 +127,4 @@ func (r *Request) URL() string {
 // of a URL.
 func escapeUser(s string) string {
 	return strings.NewReplacer("%", "%25", "@", "%40", ":", "%3A", "/", "%2F").Replace(s)
-}
-
-// Complete reports whether data already holds a whole request: a blank
-// line ends it (git itself closes the input instead). A reader that cannot
-// wait for the end of input uses it to stop early.
-func Complete(data []byte) bool {
-	return bytes.HasPrefix(data, []byte("\n")) || bytes.HasPrefix(data, []byte("\r\n")) ||
-		bytes.Contains(data, []byte("\n\n")) || bytes.Contains(data, []byte("\n\r\n"))
 }

@@ -3,8 +3,8 @@ package protocol
 import (
 	"errors"
 	"fmt"
-	"strings"
-	"unicode"
+
+	"github.com/keyfob/keyfob/plugin/errdefs"
 )
 
 // UsageError is a request the command line or the tool got wrong (exit
@@ -43,16 +43,5 @@ type Exit struct{ Code int }
 func (e *Exit) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
 
 // OneLine collapses a message to one line for stderr, without control
-// characters other than white space.
-func OneLine(s string) string {
-	return strings.Join(strings.Fields(strings.Map(dropControl, s)), " ")
-}
-
-// dropControl maps a control character that is not white space to -1
-// (dropped).
-func dropControl(r rune) rune {
-	if unicode.IsControl(r) && !unicode.IsSpace(r) {
-		return -1
-	}
-	return r
-}
+// characters other than white space (errdefs.OneLine).
+func OneLine(s string) string { return errdefs.OneLine(s) }

@@ -4,9 +4,9 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/keyfob/keyfob/host/protocol/all"
+	"github.com/keyfob/keyfob/plugin/errdefs"
 	"github.com/spf13/cobra"
 )
 
@@ -103,5 +103,5 @@ func bareRoot() *cobra.Command {
 }
 
 // oneLine collapses an error message to one line, without control
-// characters (see dropControl).
-func oneLine(s string) string { return strings.Join(strings.Fields(strings.Map(dropControl, s)), " ") }
+// characters (errdefs.OneLine, which the front prints through too).
+func oneLine(s string) string { return errdefs.OneLine(s) }

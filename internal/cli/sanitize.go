@@ -1,14 +1,9 @@
 package cli
 
-import "unicode"
+import "github.com/keyfob/keyfob/plugin/errdefs"
 
-// dropControl maps control characters other than whitespace to nothing.
-// Error messages carry text from servers and plugins; printed as is, an
-// escape sequence in it could move the cursor, rewrite earlier lines or
-// recolour the user's terminal.
-func dropControl(r rune) rune {
-	if unicode.IsControl(r) && !unicode.IsSpace(r) {
-		return -1
-	}
-	return r
-}
+// dropControl maps control characters other than whitespace to nothing
+// (errdefs.DropControl). Error messages carry text from servers and
+// plugins; printed as is, an escape sequence in it could move the cursor,
+// rewrite earlier lines or recolour the user's terminal.
+func dropControl(r rune) rune { return errdefs.DropControl(r) }

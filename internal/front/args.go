@@ -55,8 +55,10 @@ func (r *tokenRequest) set(name, value string) bool {
 		r.scopes = append(r.scopes, value)
 	case "--min-validity":
 		r.minValidity, err = time.ParseDuration(value)
-	case "--timeout", "--lock-timeout":
-		_, err = time.ParseDuration(value) // bounds waits the front never makes
+	case "--timeout":
+		r.timeout, err = time.ParseDuration(value)
+	case "--lock-timeout":
+		_, err = time.ParseDuration(value) // bounds lock waits the front never makes
 	default:
 		return false
 	}
@@ -109,7 +111,7 @@ func parseHostArgs(args []string) (hostArgs, bool) {
 		case "--min-validity":
 			a.minValidity, a.minSet = r.minValidity, true
 		case "--timeout":
-			a.timeout, _ = time.ParseDuration(value) // r.set checked it
+			a.timeout = r.timeout
 		}
 	}
 	return a, true

@@ -44,6 +44,7 @@ type Env struct {
 // writes nothing to stdout in that case (it may have read stdin: see
 // Input.Consumed).
 func Run(env Env) (code int, handled bool) {
+	r := &runState{Env: env}
 	list := all.Protocols()
 	args := protocol.Dispatch(list, env.Program, env.Args)
 	if len(args) == 0 {
@@ -55,12 +56,47 @@ func Run(env Env) (code int, handled bool) {
 		if !ok {
 			return 0, false
 		}
-		return serveToken(env, req)
+		return serveToken(r, req)
 	}
 	if p := protocol.Lookup(list, args[0]); p != nil {
-		return serveProtocol(env, p, args[1:])
+		return serveProtocol(r, p, args[1:])
 	}
 	return 0, false
+}
+
+// runState is one Run's environment with what it works out once: the
+// cache directory, and the cache, opened when it is first needed (Open
+// checks the directory's owner and mode).
+type runState struct {
+	Env
+	dir      string
+	dirErr   error
+	dirDone  bool
+	store    *cache.Cache
+	storeErr error
+	opened   bool
+}
+
+// cacheDir is the cache directory, "" and an error when it is unknown.
+func (r *runState) cacheDir() (string, error) {
+	if !r.dirDone {
+		r.dir, r.dirErr = cache.Dir(r.Getenv)
+		r.dirDone = true
+	}
+	return r.dir, r.dirErr
+}
+
+// cache opens the cache directory without creating anything in it that
+// is not there yet but the directory; false when it cannot.
+func (r *runState) cache() (*cache.Cache, bool) {
+	if !r.opened {
+		r.opened = true
+		var dir string
+		if dir, r.storeErr = r.cacheDir(); r.storeErr == nil {
+			r.store, r.storeErr = cache.Open(dir, cache.Options{})
+		}
+	}
+	return r.store, r.storeErr == nil
 }
 
 // tokenRequest is a keyfob token command line the front understands.
@@ -69,86 +105,92 @@ type tokenRequest struct {
 	format      output.Format
 	scopes      []string
 	minValidity time.Duration
+	// timeout is --timeout: a host protocol's wait for its request on
+	// stdin (hostArgs); keyfob token makes none.
+	timeout time.Duration
 }
 
 // serveToken answers a token request from the cache.
-func serveToken(env Env, r tokenRequest) (int, bool) {
-	values, ok := profileValues(env, r.profile)
+func serveToken(r *runState, t tokenRequest) (int, bool) {
+	name, values, ok := profileValues(r, t.profile)
 	if !ok {
 		return 0, false
 	}
-	e, ok := lookup(env, tokenkey.Request{Values: values, Scopes: r.scopes}, r.minValidity)
+	e, ok := lookup(r, name, tokenkey.Request{Values: values, Scopes: t.scopes}, t.minValidity)
 	if !ok {
 		return 0, false
 	}
 	out := output.Token{AccessToken: e.AccessToken, TokenType: e.TokenType, ExpiresAt: cache.HostExpiry(e), Scope: e.Scope}
-	if err := output.Write(env.Stdout, r.format, out); err != nil {
+	if err := output.Write(r.Stdout, t.format, out); err != nil {
 		return 1, true
 	}
 	return 0, true
 }
 
-// profileValues loads the selected profile the way the engine does.
-func profileValues(env Env, name string) (map[string]string, bool) {
-	f, ok := loadConfig(env)
+// profileValues loads the selected profile the way the engine does, and
+// returns its name and values.
+func profileValues(r *runState, name string) (string, map[string]string, bool) {
+	f, ok := loadConfig(r)
 	if !ok {
-		return nil, false
+		return "", nil, false
 	}
-	name, err := config.SelectProfile(name, env.Getenv, f)
+	name, err := config.SelectProfile(name, r.Getenv, f)
 	if err != nil {
-		return nil, false
+		return "", nil, false
 	}
-	return expanded(env, f, name)
+	values, ok := expanded(r, f, name)
+	return name, values, ok
 }
 
 // loadConfig reads the configuration file and warns, as the engine does,
 // about literal secrets in a file others can read.
-func loadConfig(env Env) (*config.File, bool) {
-	path := config.PathFrom(env.Getenv, env.Home)
-	dir, _ := cache.Dir(env.Getenv) // "" when unknown: LoadIndexed is then Load
+func loadConfig(r *runState) (*config.File, bool) {
+	path := config.PathFrom(r.Getenv, r.Home)
+	dir, _ := r.cacheDir() // "" when unknown: LoadIndexed is then Load
 	f, err := config.LoadIndexed(path, dir)
 	if err != nil {
 		return nil, false
 	}
-	config.WarnLiteralSecret(env.Stderr, env.Getenv, path, f)
+	config.WarnLiteralSecret(r.Stderr, r.Getenv, path, f)
 	return f, true
 }
 
 // expanded returns a configured profile's values with its Entra
 // shorthands expanded; false when the engine must report a problem.
-func expanded(env Env, f *config.File, name string) (map[string]string, bool) {
+func expanded(r *runState, f *config.File, name string) (map[string]string, bool) {
 	p, err := f.Profile(name)
 	if err != nil {
 		return nil, false
 	}
-	values, err := entraprofile.Expand(p.Values, env.Getenv)
+	values, err := entraprofile.Expand(p.Values, r.Getenv)
 	if err != nil || values["provider"] == "" {
 		return nil, false
 	}
-	return withAccount(env, name, values)
+	return values, true
 }
 
-// lookup returns a cached entry for req valid for minValidity and not
-// due for its early refresh.
-func lookup(env Env, req tokenkey.Request, minValidity time.Duration) (*cache.Entry, bool) {
-	return lookupKey(env, req, accessKey, fixed(minValidity))
+// lookup returns a cached entry for profile name's req valid for
+// minValidity and not due for its early refresh.
+func lookup(r *runState, name string, req tokenkey.Request, minValidity time.Duration) (*cache.Entry, bool) {
+	return lookupKey(r, name, req, accessKey, fixed(minValidity))
 }
 
 // accessKey is the key of a request's access token, as the engine's.
 func accessKey(req tokenkey.Request) string { return tokenkey.Access(req, config.IsSecret) }
 
-// lookupKey returns the entry under the key keyOf derives from req, its
-// credential fingerprinted as the engine does, if it is valid for the
-// minimum validity minValidity gives for it and not due for its early
-// refresh. It declines (false) on every doubt: a secret reference that
-// does not resolve or a key file that cannot be read (the engine then
-// reports it, exit 2), no salt yet, a negative minimum validity.
-func lookupKey(env Env, req tokenkey.Request, keyOf func(tokenkey.Request) string, minValidity func(*cache.Entry) time.Duration) (*cache.Entry, bool) {
-	c, ok := openCache(env)
+// lookupKey returns the entry under the key keyOf derives from profile
+// name's req, bound to its account and its credential fingerprinted as
+// the engine does, if it is valid for the minimum validity minValidity
+// gives for it and not due for its early refresh. It declines (false) on
+// every doubt: a secret reference that does not resolve or a key file
+// that cannot be read (the engine then reports it, exit 2), no salt yet,
+// several accounts and none bound, a negative minimum validity.
+func lookupKey(r *runState, name string, req tokenkey.Request, keyOf func(tokenkey.Request) string, minValidity func(*cache.Entry) time.Duration) (*cache.Entry, bool) {
+	c, ok := r.cache()
 	if !ok {
 		return nil, false
 	}
-	req, ok = keyed(env, c, boundRequest(req))
+	req, ok = keyed(r, c, name, req)
 	if !ok {
 		return nil, false
 	}
@@ -156,33 +198,26 @@ func lookupKey(env Env, req tokenkey.Request, keyOf func(tokenkey.Request) strin
 	if !ok {
 		return nil, false
 	}
-	now, v := env.Now(), minValidity(e)
+	now, v := r.Now(), minValidity(e)
 	if v < 0 || !cache.Valid(e, now, v) || cache.NeedsRefresh(e, now) {
 		return nil, false
 	}
 	return e, true
 }
 
-// openCache opens the cache directory without creating anything in it
-// that is not there yet but the directory.
-func openCache(env Env) (*cache.Cache, bool) {
-	dir, err := cache.Dir(env.Getenv)
-	if err != nil {
-		return nil, false
-	}
-	c, err := cache.Open(dir, cache.Options{})
-	return c, err == nil
-}
-
-// keyed sets req's credential fingerprints under the cache's salt; false
-// when there is no salt yet (so no keyed entry) or a reference or key
-// file cannot be read.
-func keyed(env Env, c *cache.Cache, req tokenkey.Request) (tokenkey.Request, bool) {
+// keyed sets the account profile name's req is bound to and its
+// credential fingerprints under the cache's salt; false when there is no
+// salt yet (so no keyed entry), the account is in doubt, or a reference
+// or key file cannot be read.
+func keyed(r *runState, c *cache.Cache, name string, req tokenkey.Request) (tokenkey.Request, bool) {
 	salt, ok, err := c.ExistingSalt()
 	if !ok || err != nil {
 		return req, false
 	}
-	req, err = tokenkey.Keyed(req, salt, config.IsSecret, lookupEnv(env.Getenv))
+	if req.Account, ok = boundAccount(c, name, req.Values); !ok {
+		return req, false
+	}
+	req, err = tokenkey.Keyed(req, salt, config.IsSecret, lookupEnv(r.Getenv))
 	return req, err == nil
 }
 

@@ -23,7 +23,7 @@ func TestParseToken(t *testing.T) {
 	}{
 		"none":                {nil, tokenRequest{format: output.Raw, minValidity: time.Minute}, true},
 		"short and long":      {[]string{"-p", "g", "--output=json", "--scope", "a", "--scope=b"}, tokenRequest{profile: "g", format: output.JSON, scopes: []string{"a", "b"}, minValidity: time.Minute}, true},
-		"min validity":        {[]string{"--min-validity", "10m", "--timeout=5s"}, tokenRequest{format: output.Raw, minValidity: 10 * time.Minute}, true},
+		"min validity":        {[]string{"--min-validity", "10m", "--timeout=5s"}, tokenRequest{format: output.Raw, minValidity: 10 * time.Minute, timeout: 5 * time.Second}, true},
 		"force refresh":       {[]string{"--force-refresh"}, tokenRequest{}, false},
 		"profile key flag":    {[]string{"--client-id", "x"}, tokenRequest{}, false},
 		"bad format":          {[]string{"-o", "yaml"}, tokenRequest{}, false},

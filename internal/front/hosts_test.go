@@ -247,35 +247,43 @@ func (r *blockingReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-func TestInputStopsAtTheBlankLine(t *testing.T) {
+// TestGitGetStopsAtTheBlankLine: git get answers once the request's
+// blank line arrives, without waiting for the input to end.
+func TestGitGetStopsAtTheBlankLine(t *testing.T) {
 	t.Parallel()
-	r := &blockingReader{data: []byte("protocol=https\nhost=h\n\n"), wait: make(chan struct{})}
+	env := hostsEnv(t)
+	r := &blockingReader{data: []byte("protocol=https\nhost=git.example.com\n\n"), wait: make(chan struct{})}
 	defer close(r.wait)
-	in := NewInput(r)
-	done := make(chan []byte)
+	want, err := os.ReadFile(filepath.Join(engineGoldens, "git_get.golden"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	env.Args, env.Stdin, env.Stdout, env.Stderr = []string{"git", "get"}, NewInput(r), &out, io.Discard
+	type result struct {
+		code    int
+		handled bool
+	}
+	done := make(chan result)
 	go func() {
-		data, _ := in.ReadUntil(1<<20, func(b []byte) bool { return bytes.Contains(b, []byte("\n\n")) })
-		done <- data
+		code, handled := Run(env)
+		done <- result{code, handled}
 	}()
 	select {
-	case data := <-done:
-		if string(data) != "protocol=https\nhost=h\n\n" {
-			t.Errorf("read %q", data)
+	case res := <-done:
+		if res.code != 0 || !res.handled || out.String() != string(want) {
+			t.Errorf("Run = (%d, %v), stdout %q; want (0, true), %q", res.code, res.handled, out.String(), want)
 		}
 	case <-time.After(10 * time.Second):
-		t.Fatal("ReadUntil waited for the end of input after a blank line")
+		t.Fatal("git get waited for the end of input after a blank line")
 	}
 }
 
-func TestInputLimit(t *testing.T) {
+func TestNilInput(t *testing.T) {
 	t.Parallel()
-	in := NewInput(strings.NewReader(strings.Repeat("a", 10)))
-	if _, err := in.ReadAll(5); err == nil {
-		t.Error("input beyond the limit accepted")
-	}
 	var nilInput *Input
-	if data, err := nilInput.ReadAll(5); data != nil || err != nil {
-		t.Errorf("nil Input: %q, %v", data, err)
+	if n, err := nilInput.Read(make([]byte, 1)); n != 0 || err != io.EOF {
+		t.Errorf("nil Input: Read = %d, %v", n, err)
 	}
 	if _, read := nilInput.Consumed(); read {
 		t.Error("nil Input reports a read")

@@ -1,7 +1,6 @@
 package front
 
 import (
-	"errors"
 	"io"
 	"time"
 
@@ -21,42 +20,6 @@ type Input struct {
 
 // NewInput returns an Input reading r.
 func NewInput(r io.Reader) *Input { return &Input{r: r} }
-
-// errTooLarge is returned for input beyond a reader's limit.
-var errTooLarge = errors.New("standard input too large")
-
-// ReadAll reads to the end of input, at most limit bytes.
-func (in *Input) ReadAll(limit int) ([]byte, error) {
-	return in.ReadUntil(limit, func([]byte) bool { return false })
-}
-
-// ReadUntil reads until done reports the input complete or it ends, at
-// most limit bytes. It may read a little past the point done marks (all of
-// it is kept).
-func (in *Input) ReadUntil(limit int, done func([]byte) bool) ([]byte, error) {
-	if in == nil {
-		return nil, nil
-	}
-	in.read = true
-	if in.r == nil {
-		return in.data, nil
-	}
-	buf := make([]byte, 4096)
-	for !done(in.data) {
-		n, err := in.r.Read(buf)
-		in.data = append(in.data, buf[:n]...)
-		if len(in.data) > limit {
-			return nil, errTooLarge
-		}
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-	}
-	return in.data, nil
-}
 
 // Within bounds the reads of in by --timeout d, as the engine does (see
 // protocol.BoundStdin): a request that does not arrive in time fails

@@ -4,24 +4,24 @@ import (
 	"context"
 	"errors"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/keyfob/keyfob/host/cache"
 	"github.com/keyfob/keyfob/host/cache/tokenkey"
 	"github.com/keyfob/keyfob/host/protocol"
 	"github.com/keyfob/keyfob/internal/hostselect"
+	"github.com/keyfob/keyfob/plugin/errdefs"
 )
 
 // serveProtocol answers a host protocol's request from the cache, through
 // a cacheSession; it declines (false) when the protocol hands off or the
 // command line has anything the front does not handle.
-func serveProtocol(env Env, p protocol.Protocol, args []string) (int, bool) {
+func serveProtocol(r *runState, p protocol.Protocol, args []string) (int, bool) {
 	a, ok := parseHostArgs(args)
 	if h := p.Help(); !ok || len(a.positional) < h.MinArgs || len(a.positional) > h.MaxArgs {
 		return 0, false
 	}
-	return frontExit(env, p.Serve(context.Background(), &cacheSession{env: env, args: a}, a.positional))
+	return frontExit(r.Env, p.Serve(context.Background(), &cacheSession{env: r, args: a}, a.positional))
 }
 
 // frontExit is the front's answer for what Serve returned: decline for a
@@ -43,14 +43,14 @@ func frontExit(env Env, err error) (int, bool) {
 	case errors.As(err, &ex):
 		return ex.Code, true
 	}
-	_, _ = io.WriteString(env.Stderr, "keyfob: "+strings.Join(strings.Fields(err.Error()), " ")+"\n")
+	_, _ = io.WriteString(env.Stderr, "keyfob: "+errdefs.OneLine(err.Error())+"\n")
 	return 1, true
 }
 
 // cacheSession is the front's protocol.Session: it answers from the
 // cache and returns protocol.ErrHandOff for everything else.
 type cacheSession struct {
-	env  Env
+	env  *runState
 	args hostArgs
 }
 
@@ -76,14 +76,14 @@ func (*cacheSession) StdinNotUser() {}
 
 // Select picks the profile as the engine does (hostProfile).
 func (s *cacheSession) Select(r protocol.Request) (*protocol.Profile, error) {
-	values, nothing, ok := hostProfile(s.env, s.args.profile, r)
+	name, values, nothing, ok := hostProfile(s.env, s.args.profile, r)
 	switch {
 	case !ok:
 		return nil, protocol.ErrHandOff
 	case nothing:
 		return nil, nil
 	}
-	return &protocol.Profile{Values: values}, nil
+	return &protocol.Profile{Name: name, Values: values}, nil
 }
 
 // Default picks the profile as keyfob token does, fallback before
@@ -93,11 +93,11 @@ func (s *cacheSession) Default(fallback string) (*protocol.Profile, error) {
 	if name == "" {
 		name = fallback
 	}
-	values, ok := profileValues(s.env, name)
+	name, values, ok := profileValues(s.env, name)
 	if !ok {
 		return nil, protocol.ErrHandOff
 	}
-	return &protocol.Profile{Values: values}, nil
+	return &protocol.Profile{Name: name, Values: values}, nil
 }
 
 // Matching hands off: only the engine's actions need it.
@@ -111,7 +111,7 @@ func (s *cacheSession) Token(_ context.Context, p *protocol.Profile, w protocol.
 	if w.MinValidity != nil && !s.args.minSet {
 		minValidity = w.MinValidity
 	}
-	e, ok := lookupKey(s.env, s.request(p, w.Scopes), accessKey, minValidity)
+	e, ok := lookupKey(s.env, p.Name, s.request(p, w.Scopes), accessKey, minValidity)
 	if !ok || w.Usable != nil && !w.Usable(e, s.env.Now(), minValidity(e)) {
 		return nil, protocol.ErrHandOff
 	}
@@ -129,7 +129,7 @@ func (s *cacheSession) request(p *protocol.Profile, scopes []string) tokenkey.Re
 // Derived returns the cached entry under key if it is valid for
 // --min-validity.
 func (s *cacheSession) Derived(p *protocol.Profile, key protocol.KeyOf) (*cache.Entry, error) {
-	e, ok := lookupKey(s.env, s.request(p, nil), key, fixed(s.args.minValidity))
+	e, ok := lookupKey(s.env, p.Name, s.request(p, nil), key, fixed(s.args.minValidity))
 	if !ok {
 		return nil, protocol.ErrHandOff
 	}
@@ -178,26 +178,26 @@ func (*cacheSession) Quiet(string) {}
 func (*cacheSession) ErrorCode(error) string { return "internal" }
 
 // hostProfile selects the profile for a host protocol's request as the
-// engine does (cli's hostProfile): nothing is true when no profile serves
-// r (after saying why on stderr if a selected one refuses); ok is false
-// to decline.
-func hostProfile(env Env, flagProfile string, r protocol.Request) (values map[string]string, nothing, ok bool) {
+// engine does (cli's hostProfile) and returns its name and values:
+// nothing is true when no profile serves r (after saying why on stderr if
+// a selected one refuses); ok is false to decline.
+func hostProfile(env *runState, flagProfile string, r protocol.Request) (name string, values map[string]string, nothing, ok bool) {
 	f, ok := loadConfig(env)
 	if !ok {
-		return nil, false, false
+		return "", nil, false, false
 	}
 	name, found := hostselect.Choose(f, env.Getenv, flagProfile, r)
 	if !found {
-		return nil, true, true
+		return "", nil, true, true
 	}
 	if values, ok = expanded(env, f, name); !ok {
-		return nil, false, false
+		return "", nil, false, false
 	}
 	if why := hostselect.Refusal(name, values, r, flagProfile != ""); why != "" {
 		_, _ = io.WriteString(env.Stderr, "keyfob: "+why+"\n")
-		return nil, true, true
+		return "", nil, true, true
 	}
-	return values, false, true
+	return name, values, false, true
 }
 
 // fixed is a minimum validity that does not depend on the entry.

@@ -2,7 +2,8 @@
 // both the plugin SDK and the host side need, down to the lean front
 // executable. It imports only the standard library, so packages on the
 // cache-hit path can use it without linking gRPC; package plugin
-// re-exports everything here, and plugin authors should use those names.
+// re-exports the sentinels and helpers plugin authors need, and they
+// should use those names.
 package errdefs
 
 import (
