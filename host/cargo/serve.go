@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/keyfob/keyfob/plugin/errdefs"
 )
 
 // maxLine bounds a request line; cargo's are well under a kilobyte.
@@ -98,5 +100,5 @@ func writeLine(w io.Writer, v any) error {
 	return err
 }
 
-// oneLine collapses whitespace so a message stays on one line.
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// oneLine keeps a message on one line, control characters dropped.
+func oneLine(s string) string { return errdefs.OneLine(s) }

@@ -110,4 +110,5 @@ func redactURLError(err error) error {
 	return err
 }
 
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// oneLine keeps a message on one line, control characters dropped.
+func oneLine(s string) string { return errdefs.OneLine(s) }
