@@ -42,7 +42,7 @@ var builtinCommands = []subcommand{
 	{[]string{"token"}, newTokenCmd}, {[]string{"version"}, newVersionCmd},
 	{[]string{"profiles"}, newProfilesCmd}, {[]string{"plugins"}, newPluginsCmd},
 	{[]string{"cache"}, newCacheCmd}, {[]string{"login"}, newLoginCmd}, {[]string{"logout"}, newLogoutCmd},
-	{[]string{"kubeconfig"}, newKubeconfigCmd},
+	{[]string{"kubeconfig"}, newKubeconfigCmd}, {[]string{"exec"}, newExecCmd},
 	{[]string{"install-helpers"}, newInstallHelpersCmd}, {[]string{"doctor"}, newDoctorCmd}, {[]string{"inspect"}, newInspectCmd},
 }
 
